@@ -1,0 +1,34 @@
+# Two entry points, both self-installing on a fresh clone: `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SCENARIO ?= default
+OUT ?= runs/$(SCENARIO)
+
+.PHONY: setup run test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/find_python.sh
+	@PY=$$(scripts/find_python.sh) || exit 1; \
+	  [ -x $(PY) ] || $$PY -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/cislab run $(SCENARIO) --out $(OUT)
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -W error -W default::PendingDeprecationWarning
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

@@ -1,0 +1,338 @@
+"""The operator: an association or social enterprise running the programme.
+
+It maximises a weighted mix of mission (need-weighted avoided adverse events, valued at
+`value_per_avoided_event`) and finance (expected outcome payments under the contract's method,
+threshold and caps, minus expected audit fines). Everything it does follows from that objective
+and from its beliefs about people, which it refines as results come in:
+
+- whom to admit (where the contract lets it choose): applicants ranked by objective value;
+- how to plan hours: scarce caseworker hours spread over each client's whole spell so the
+  marginal value of an hour is equal across clients (water-filling) — which is where parking
+  comes from when a binary metric's margin sits away from the hardest cases;
+- how much of each client-month goes to unmeasured quality, weighing well-being (mission), the
+  metric hours it displaces (their shadow price) and the expected audit fine — gaming;
+- what it learns: per profile band, how far observed outcomes differ from what it predicted.
+
+Investor pressure lowers the weight on mission. Experience makes each hour more effective.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+from scipy.special import expit, logit
+from scipy.stats import norm
+
+from model.outcomes import events_slope, expected_events
+from model.population import Status
+from model.schema import Evaluation, Metric
+from model.terms import price_multipliers
+
+if TYPE_CHECKING:
+    from model.cis_model import CISModel
+
+BELIEF_BINS = 10
+LEARNING_PRIOR_COUNT = 20.0
+QUALITY_GRID = np.linspace(0.0, 2.0, 41)
+
+
+class Operator(mesa.Agent):
+    model: CISModel
+
+    def __init__(self, model: CISModel) -> None:
+        super().__init__(model)
+        sc = model.config
+        self.params = sc.operator
+        self.active = True
+        self.pressure = 0.0
+        self.client_months = 0.0
+        self.quality_per_client = sc.contract.quality_standard_hours
+        self.shadow_price = 0.0
+        stats = model.public
+        self.bin_edges = stats.logit_mean + math.sqrt(stats.logit_var) * norm.ppf(
+            np.arange(1, BELIEF_BINS) / BELIEF_BINS
+        )
+        self.offsets = np.zeros(BELIEF_BINS)
+        self.offset_counts = np.zeros(BELIEF_BINS)
+        self.last_hours = np.zeros(0)
+        self.last_quality_share = 0.0
+
+    # ------------------------------------------------------------------ beliefs
+    @property
+    def mission_weight(self) -> float:
+        """Weight on mission; investor pressure shifts it towards measured results."""
+        return self.params.mission_weight * (1.0 - self.pressure)
+
+    @property
+    def experience(self) -> float:
+        """Effectiveness multiplier of an hour, growing with client-months served."""
+        iv = self.model.config.intervention
+        return 1.0 + iv.experience_gain * (
+            1.0 - math.exp(-self.client_months / iv.experience_scale)
+        )
+
+    def believed_logit(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior logit risk from the admin profile and the intake interview, before learning.
+
+        Returns the belief and its profile band. Low `initial_insight` means the operator
+        trusts its interview less than the statistics warrant.
+        """
+        pop, stats, p = self.model.population, self.model.public, self.model.config.population
+        prec_prior = 1.0 / stats.logit_var
+        prec_admin = 1.0 / max(p.admin_noise**2, 1e-6)
+        prec_private = max(self.params.initial_insight, 1e-3) / max(p.private_noise**2, 1e-6)
+        var = 1.0 / (prec_prior + prec_admin + prec_private)
+        mean = var * (
+            prec_prior * stats.logit_mean
+            + prec_admin * pop.admin_score[idx]
+            + prec_private * pop.private_score[idx]
+        )
+        mean = mean / math.sqrt(1.0 + math.pi * var / 8.0)
+        return mean, np.searchsorted(self.bin_edges, mean)
+
+    def believed_risk(self, idx: np.ndarray) -> np.ndarray:
+        mean, band = self.believed_logit(idx)
+        return expit(mean + self.offsets[band])
+
+    def believed_shift(self, hours: np.ndarray | float, p_hat: np.ndarray) -> np.ndarray:
+        """Fall in logit risk the operator expects from `hours` of service over a spell."""
+        iv = self.model.config.intervention
+        scale = (
+            iv.hours_scale
+            * (p_hat / self.model.baseline_mean) ** self.model.config.population.hardness
+        )
+        return (
+            self.params.believed_effect
+            * iv.max_logit_reduction
+            * (1.0 - np.exp(-np.asarray(hours) * self.experience / scale))
+        )
+
+    # ------------------------------------------------------------------ incentives
+    def counterfactual_belief(self, idx: np.ndarray, p_hat: np.ndarray) -> np.ndarray:
+        """Expected counterfactual metric for these people under the contract's method."""
+        sc = self.model.config
+        metric = sc.contract.metric
+        method = sc.contract.evaluation
+        if method == Evaluation.rct:
+            return expected_events(p_hat, metric)
+        if method == Evaluation.pre_post:
+            if metric == Metric.binary:
+                return np.ones_like(p_hat)
+            lam = expected_events(p_hat, metric)
+            return lam / np.maximum(1.0 - np.exp(-lam), 1e-9)
+        return expected_events(
+            self.model.public.admin_risk(self.model.population.admin_score[idx]), metric
+        )
+
+    def payment_value(self) -> float:
+        """Expected euros per extra measured outcome: price × P(trigger) × headroom under caps."""
+        model = self.model
+        c = model.config.contract
+        if not model.contract_live:
+            return 0.0
+        p_trigger = model.projected_trigger_probability()
+        headroom = model.payment_headroom()
+        return c.price_per_outcome * p_trigger * headroom
+
+    def value_per_person(self, idx: np.ndarray, hours: float) -> np.ndarray:
+        """Objective value of enrolling each person, given a typical spell of `hours`."""
+        sc = self.model.config
+        metric = sc.contract.metric
+        p_hat = self.believed_risk(idx)
+        p_treated = expit(logit(p_hat) - self.believed_shift(hours, p_hat))
+        treated = expected_events(p_treated, metric)
+        avoided = expected_events(p_hat, metric) - treated
+        if sc.contract.evaluation == Evaluation.rct:
+            measured_gain = avoided
+        else:
+            measured_gain = self.counterfactual_belief(idx, p_hat) - treated
+        tiers = price_multipliers(
+            sc.contract, self.model.public, self.model.population.admin_score[idx]
+        )
+        w = self.mission_weight
+        need = p_hat / self.model.baseline_mean
+        return (
+            (1.0 - w) * self.payment_value() * tiers * measured_gain
+            + w * self.params.value_per_avoided_event * need * avoided
+        )
+
+    # ------------------------------------------------------------------ intake
+    def typical_spell_hours(self) -> float:
+        sc = self.model.config
+        per_month = sc.operator.hours_per_worker * sc.operator.caseworkers / sc.capacity
+        return max(0.0, per_month - self.quality_per_client) * sc.intervention.service_months
+
+    def choose(
+        self, candidates: np.ndarray, cohort_members: np.ndarray, slots: int | None = None
+    ) -> np.ndarray:
+        """Rank applicants by objective value, best first (places are offered in this order).
+
+        Under a representative-cohort rule, the operator adds the smallest bonus for
+        administratively riskier applicants that keeps its cohort, with the first `slots`
+        applicants, within the rule's tolerance of the eligible population.
+        """
+        if candidates.size == 0:
+            return candidates
+        value = self.value_per_person(candidates, self.typical_spell_hours())
+        c = self.model.config.contract
+        order = np.argsort(-value, kind="stable")
+        if not c.representative_cohort:
+            return candidates[order]
+        slots = candidates.size if slots is None else slots
+        pop, public = self.model.population, self.model.public
+        admin_risk = public.admin_risk(pop.admin_score[candidates])
+        member_risk = public.admin_risk(pop.admin_score[cohort_members])
+        target = self.model.eligible_admin_risk - c.representative_tolerance
+        scale = (value.std() + 1e-9) / (admin_risk.std() + 1e-9)
+        for bonus in (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 64.0, 1e6):
+            order = np.argsort(-(value + bonus * scale * admin_risk), kind="stable")
+            if np.concatenate([member_risk, admin_risk[order[:slots]]]).mean() >= target:
+                break
+        return candidates[order]
+
+    # ------------------------------------------------------------------ effort
+    def plan_effort(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """This month's metric hours per client (in caseload order) and quality hours per client.
+
+        Plans over each client's whole spell: the spell budget (this month's hours × spell
+        length) is spread so marginal values are equal; this month delivers the plan's remaining
+        hours over the months left.
+        """
+        model = self.model
+        sc = model.config
+        clients = np.flatnonzero(model.population.status == Status.enrolled)
+        if clients.size == 0 or not self.active:
+            return clients, np.zeros(clients.size), 0.0
+        budget = sc.operator.caseworkers * sc.operator.hours_per_worker
+        p_hat = self.believed_risk(clients)
+        amplitude, rate = self._hour_values(clients, p_hat)
+        quality = self.quality_per_client
+        for _ in range(2):
+            metric_budget = max(0.0, budget - quality * clients.size)
+            spell_budget = metric_budget * sc.intervention.service_months
+            plan, self.shadow_price = water_fill(amplitude, rate, spell_budget)
+            quality = self.choose_quality(self.shadow_price, budget / clients.size)
+        self.quality_per_client = quality
+        pop = model.population
+        pop.plan_hours[clients] = plan
+        served = model.month - pop.enrol_month[clients]
+        remaining = np.maximum(sc.intervention.service_months - served, 1)
+        hours = np.maximum(plan - pop.hours_metric[clients], 0.0) / remaining
+        total = hours.sum()
+        if total > metric_budget > 0:
+            hours *= metric_budget / total
+        return clients, hours, quality
+
+    def _hour_values(self, clients: np.ndarray, p_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Value amplitude A and rate c of each client's V(h) = A (1 - exp(-c h))."""
+        sc = self.model.config
+        metric = sc.contract.metric
+        w = self.mission_weight
+        tiers = price_multipliers(
+            sc.contract, self.model.public, self.model.population.admin_score[clients]
+        )
+        slope = events_slope(p_hat, metric)
+        need = p_hat / self.model.baseline_mean
+        per_logit = (
+            1.0 - w
+        ) * self.payment_value() * tiers + w * self.params.value_per_avoided_event * need
+        amplitude = (
+            per_logit * slope * self.params.believed_effect * sc.intervention.max_logit_reduction
+        )
+        scale = (
+            sc.intervention.hours_scale
+            * (p_hat / self.model.baseline_mean) ** sc.population.hardness
+        )
+        return amplitude, self.experience / scale
+
+    def choose_quality(self, shadow_price: float, hours_per_client: float) -> float:
+        """Quality hours per client-month: well-being (mission) against displaced metric hours
+        and the expected audit fine on any shortfall below the contract's standard."""
+        c = self.model.config.contract
+        standard = c.quality_standard_hours
+        reference = standard if standard > 0 else 1.0
+        q = QUALITY_GRID * reference
+        q = q[q <= hours_per_client]
+        wellbeing = (
+            self.mission_weight
+            * self.params.value_of_wellbeing
+            * (1.0 - np.exp(-2.0 * q / reference))
+        )
+        shortfall = np.maximum(0.0, 1.0 - q / standard) if standard > 0 else np.zeros_like(q)
+        fine = self.model.audit_probability() * c.audit_detection * c.audit_penalty * shortfall
+        objective = wellbeing - shadow_price * q - fine
+        return float(q[int(np.argmax(objective))]) if q.size else 0.0
+
+    # ------------------------------------------------------------------ learning
+    def learn(self, clients: np.ndarray, observed: np.ndarray) -> None:
+        """Update per-band corrections from observed outcomes of its own clients."""
+        if clients.size == 0:
+            return
+        metric = self.model.config.contract.metric
+        pop = self.model.population
+        base, band = self.believed_logit(clients)
+        p_hat = expit(base + self.offsets[band])
+        shift = self.believed_shift(pop.hours_metric[clients], p_hat)
+        predicted_p = expit(logit(p_hat) - shift)
+        predicted = expected_events(predicted_p, metric)
+        slope = np.maximum(events_slope(predicted_p, metric), 0.02)
+        n = np.bincount(band, minlength=BELIEF_BINS).astype(float)
+        gap = np.bincount(band, observed - predicted, minlength=BELIEF_BINS)
+        slope_sum = np.bincount(band, slope, minlength=BELIEF_BINS)
+        seen = n > 0
+        step = np.zeros(BELIEF_BINS)
+        step[seen] = gap[seen] / slope_sum[seen]
+        self.offset_counts += n
+        self.offsets += np.where(seen, n / (n + LEARNING_PRIOR_COUNT), 0.0) * np.clip(step, -2, 2)
+
+    # ------------------------------------------------------------------ money
+    def pay_costs(self, caseload: int) -> None:
+        """Pay staff, places and overheads while delivering; stop service if cash runs out."""
+        model = self.model
+        if not self.active or not model.delivering:
+            return
+        p = self.params
+        due = (
+            p.caseworkers * p.staff_cost_per_worker_month
+            + p.fixed_costs_month
+            + caseload * p.cost_per_place_month
+        )
+        cash = model.ledger.balance("operator")
+        paid = min(due, cash)
+        model.ledger.pay(model.month, "operator", "economy", paid, "service_costs")
+        if paid + 1e-6 < due:
+            self.active = False
+            model.stop_service("operator_insolvent")
+
+    def receive_outcome_payment(self, amount: float) -> None:
+        """Outcome payments go first to the investor, up to its capped return."""
+        if amount <= 0:
+            return
+        self.model.investor.collect_repayment(amount)
+
+
+def water_fill(amplitude: np.ndarray, rate: np.ndarray, budget: float) -> tuple[np.ndarray, float]:
+    """Maximise Σ A_i (1 - exp(-c_i h_i)) subject to Σ h_i = budget, h_i ≥ 0.
+
+    At the optimum every served client's marginal value equals the shadow price μ:
+    h_i = ln(A_i c_i / μ) / c_i where positive. μ is found by bisection on its logarithm.
+    """
+    top = amplitude * rate
+    if budget <= 0 or not (top > 0).any():
+        return np.zeros_like(amplitude), float(top.max(initial=0.0))
+    log_top = np.log(np.where(top > 0, top, 1e-300))
+
+    def hours(log_mu: float) -> np.ndarray:
+        return np.maximum(log_top - log_mu, 0.0) / rate
+
+    lo, hi = float(log_top.max()) - 60.0, float(log_top.max())
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if hours(mid).sum() > budget:
+            lo = mid
+        else:
+            hi = mid
+    return hours(hi), float(math.exp(hi))

@@ -1,0 +1,92 @@
+"""The state as outcome payer, and its referral service.
+
+It refers eligible people where the contract gives it that role (by its referral rule: waiting
+list, random allocation or need first), audits the quality of service at the contract's rate
+(complaints make an audit likelier), fines shortfalls below the quality standard, and pays
+verified outcomes within every cap: the maximum payment, its budget and, where the contract
+says so, the public savings the evaluation measured.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from model.schema import ReferralRule, Selection
+
+if TYPE_CHECKING:
+    from model.cis_model import CISModel
+
+COMPLAINT_AUDIT_WEIGHT = 0.5
+
+
+class State(mesa.Agent):
+    model: CISModel
+
+    def __init__(self, model: CISModel) -> None:
+        super().__init__(model)
+        self.params = model.config.state
+        self.paid = 0.0
+        self.audits = 0
+        self.fines = 0.0
+
+    # ------------------------------------------------------------------ referrals
+    def referrals(self, unseen: np.ndarray, count: int) -> np.ndarray:
+        """Who the referral service sends, in its order of priority."""
+        model = self.model
+        c = model.config.contract
+        count = min(count, unseen.size)
+        if c.selection == Selection.random_referral or count == unseen.size:
+            return model.rng.choice(unseen, size=count, replace=False) if count else unseen[:0]
+        rule = self.params.referral_rule
+        if c.selection == Selection.operator:
+            rule = ReferralRule.random
+        if rule == ReferralRule.need_first:
+            score = model.population.admin_score[unseen]
+            return unseen[np.argsort(-score, kind="stable")[:count]]
+        if rule == ReferralRule.waiting_list:
+            order = np.argsort(model.population.queue[unseen], kind="stable")
+            return unseen[order[:count]]
+        return model.rng.choice(unseen, size=count, replace=False)
+
+    # ------------------------------------------------------------------ audits
+    def audit(self, clients: np.ndarray, quality: float) -> None:
+        """Maybe audit a sample of clients this month; fine any detected quality shortfall."""
+        model = self.model
+        c = model.config.contract
+        if clients.size == 0 or c.quality_standard_hours <= 0:
+            return
+        if model.rng.random() >= model.audit_probability():
+            return
+        self.audits += 1
+        sample = min(c.audit_sample, clients.size)
+        shortfall = max(0.0, 1.0 - quality / c.quality_standard_hours)
+        if shortfall <= 0 or model.rng.random() >= c.audit_detection:
+            return
+        fine = min(c.audit_penalty * shortfall * clients.size, model.ledger.balance("operator"))
+        model.ledger.pay(model.month, "operator", "state", fine, "audit_fine")
+        self.fines += fine
+        model.last_audit_sample = sample
+
+    # ------------------------------------------------------------------ payments
+    def pay_outcomes(self, amount: float, measured_savings: float) -> float:
+        """Pay up to `amount`, within the max payment, budget and savings caps."""
+        model = self.model
+        c = model.config.contract
+        room = c.max_payment - self.paid
+        if c.cap_at_savings:
+            room = min(room, c.savings_share * measured_savings - self.paid)
+        room = min(room, model.ledger.balance("state"))
+        paid = max(0.0, min(amount, room))
+        if paid > 0:
+            model.ledger.pay(model.month, "state", "operator", paid, "outcome_payment")
+            self.paid += paid
+            model.operator.receive_outcome_payment(paid)
+        return paid
+
+    def pay_evaluation(self, fee: float) -> None:
+        model = self.model
+        fee = min(fee, model.ledger.balance("state"))
+        model.ledger.pay(model.month, "state", "evaluator", fee, "evaluation_fee")

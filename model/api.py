@@ -1,0 +1,89 @@
+"""The Python API for researchers: build, run, get tidy DataFrames back.
+
+from model import run
+result = run("default", seed=3, overrides={"contract.selection": "random_referral"})
+result.summary["creaming_index"], result.timeseries, result.ledger, result.beneficiaries
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.cis_model import CISModel
+from model.outputs import TableFormat, write_run
+from model.schema import Scenario
+from model.summary import beneficiaries, cohorts, summary, timeseries
+
+
+@dataclass
+class RunResult:
+    model: CISModel
+    summary: dict[str, Any]
+    timeseries: pd.DataFrame
+    ledger: pd.DataFrame
+    cohorts: pd.DataFrame
+    _beneficiaries: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def beneficiaries(self) -> pd.DataFrame:
+        if self._beneficiaries is None:
+            self._beneficiaries = beneficiaries(self.model)
+        return self._beneficiaries
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "timeseries": self.timeseries,
+            "ledger": self.ledger,
+            "cohorts": self.cohorts,
+            "beneficiaries": self.beneficiaries,
+        }
+
+    def write(self, out: str | Path, fmt: TableFormat | str = TableFormat.parquet) -> Path:
+        return write_run(
+            Path(out),
+            self.summary,
+            self.tables(),
+            TableFormat(fmt),
+            self.model.config.model_dump_json(indent=2),
+        )
+
+
+def build(
+    scenario: str | Path | Scenario | None = None,
+    seed: int | None = 0,
+    overrides: Mapping[str, Any] | None = None,
+    months: int | None = None,
+) -> CISModel:
+    """A ready-to-step model (the game and notebooks step it themselves)."""
+    return CISModel(scenario, rng=seed, months=months, overrides=overrides)
+
+
+def run(
+    scenario: str | Path | Scenario | None = None,
+    seed: int | None = 0,
+    overrides: Mapping[str, Any] | None = None,
+    months: int | None = None,
+    on_month: Callable[[CISModel], None] | None = None,
+) -> RunResult:
+    """Build and run a model; `on_month` is called after each month (progress bars)."""
+    model = build(scenario, seed, overrides, months)
+    while model.running:
+        model.step()
+        if on_month is not None:
+            on_month(model)
+    return collect(model)
+
+
+def collect(model: CISModel) -> RunResult:
+    return RunResult(
+        model=model,
+        summary=summary(model),
+        timeseries=timeseries(model),
+        ledger=model.ledger.to_frame(),
+        cohorts=cohorts(model),
+    )

@@ -1,0 +1,404 @@
+"""CISModel: one social impact contract, month by month, as a Mesa model.
+
+The model owns the population's arrays, the ledger and the calendar; the agents decide. A month:
+the investor monitors and funds; intake fills free places (by the contract's selection rule);
+the operator plans and delivers effort and pays its costs; the state may audit; cohorts whose
+measurement window has closed are measured; payments due are made within the caps.
+Front ends (CLI, game, experiment runner) build it from a scenario and read its outputs; it
+imports none of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+from scipy.special import expit, logit
+from scipy.stats import norm
+
+from agents import Beneficiary, Evaluator, Investor, Operator, State
+from agents.evaluator import CohortResult
+from model.indices import MODEL_REPORTERS
+from model.intake import run_intake
+from model.ledger import Ledger
+from model.outcomes import expected_events
+from model.population import ComparisonPool, Status, build_population, risk_logit_moments
+from model.scenarios import load_scenario
+from model.schema import Evaluation, Metric, Scenario
+from model.service import deliver
+from model.terms import PublicStats, effect_size, passes
+
+COMPLAINT_AUDIT_WEIGHT = 5.0
+MIN_EXITS_FOR_ESTIMATE = 20
+
+
+class CISModel(mesa.Model):
+    """A social impact contract.
+
+    Args:
+        scenario: a scenario name, a TOML path or a `Scenario`; the default scenario if None.
+        rng: seed (int) or numpy Generator, as for any Mesa model.
+        months: months to run; defaults to the contract's length.
+        overrides: dotted-path overrides, e.g. {"contract.audit_rate": 0.5}.
+        **params: the same overrides as flat keywords (`contract__audit_rate=0.5` or, via
+            `mesa.batch_run`, `**{"contract.audit_rate": 0.5}`).
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | None = None,
+        rng: int | np.random.Generator | None = None,
+        months: int | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(rng=rng)
+        self.config = load_scenario(scenario, {**(overrides or {}), **params})
+        self.seed = self._stream_seed(rng)
+        sc = self.config
+        self.run_months = int(months if months is not None else sc.contract_months)
+        if self.run_months < 1:
+            raise ValueError("months must be ≥ 1")
+        self.month = 0
+
+        population_rng = np.random.default_rng([self.seed, 1])
+        self.population = build_population(sc, population_rng)
+        mean, var = risk_logit_moments(self.population.risk)
+        self.public = PublicStats(mean, var, sc.population.admin_noise**2)
+        self.baseline_mean = float(self.population.risk.mean())
+        self.eligible_admin_risk = float(self.public.admin_risk(self.population.admin_score).mean())
+        pool_size = math.ceil(
+            sc.evaluator.comparison_pool_factor
+            * sc.intake_per_month
+            * sc.contract.cohorts
+            * sc.contract.cohort_months
+        )
+        self.comparison_pool = ComparisonPool.draw(
+            sc, max(pool_size, 200), np.random.default_rng([self.seed, 2])
+        )
+
+        self.ledger = Ledger(
+            {
+                "state": sc.state.budget,
+                "investor": sc.investor.capital,
+                "operator": sc.operator.cash,
+                "evaluator": 0.0,
+                "intermediary": 0.0,
+                "economy": 0.0,
+            }
+        )
+        self.people = list(
+            Beneficiary.create_agents(self, sc.population.size, np.arange(sc.population.size))
+        )
+        self.operator = Operator(self)
+        self.investor = Investor(self)
+        self.state = State(self)
+        self.evaluator = Evaluator(self)
+
+        self.terminated: str | None = None
+        self.termination_month: int | None = None
+        self.service_stopped: str | None = None
+        self.pending: list[tuple[int, CohortResult]] = []
+        self.measure_months = {
+            (c + 1) * sc.contract.cohort_months
+            + sc.intervention.service_months
+            + sc.contract.measurement_months
+            - 1: c
+            for c in range(sc.contract.cohorts)
+        }
+        self._reset_month_counters()
+        self.caseload = 0
+        self.client_months = 0.0
+        self.quality_hours_total = 0.0
+        self.exits = 0
+        self.positive_exits = 0
+        self.ledger_imbalance = 0.0
+        self.max_ledger_imbalance = 0.0
+        self.last_clients = np.zeros(0, dtype=np.intp)
+        self.last_hours = np.zeros(0)
+
+        self.signed = self.investor.decide_to_fund()
+        if self.signed:
+            fee = self.ledger.pay(
+                0,
+                "investor",
+                "intermediary",
+                min(sc.contract.intermediary_fee, sc.investor.capital),
+                "intermediary_fee",
+            )
+            self.investor.disbursed.append((0, fee))  # part of the capital the cap applies to
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+
+    def _stream_seed(self, rng: int | np.random.Generator | None) -> int:
+        """An integer behind every stream of this run: the seed itself when one is given."""
+        if isinstance(rng, (int, np.integer)):
+            return int(rng)
+        return int(self.rng.integers(0, 2**63 - 1))
+
+    def _reset_month_counters(self) -> None:
+        self.month_metric_hours = 0.0
+        self.month_quality = 0.0
+        self.month_complaints = 0
+        self.month_dropouts = 0
+        self.month_audits = 0
+
+    # ------------------------------------------------------------------ calendar
+    @property
+    def contract_live(self) -> bool:
+        return self.signed
+
+    @property
+    def enrolling(self) -> bool:
+        sc = self.config
+        return (
+            self.signed
+            and self.terminated is None
+            and self.service_stopped is None
+            and self.month < sc.contract.cohorts * sc.contract.cohort_months
+        )
+
+    @property
+    def delivery_end(self) -> int:
+        """First month with no service left to deliver."""
+        sc = self.config
+        end = sc.contract.cohorts * sc.contract.cohort_months + sc.intervention.service_months
+        if self.termination_month is not None:
+            end = min(end, self.termination_month + sc.intervention.service_months)
+        return end
+
+    @property
+    def delivering(self) -> bool:
+        return self.signed and self.service_stopped is None and self.month < self.delivery_end
+
+    def context_shift(self, month: int) -> float:
+        """Logit shift of everyone's risk from trend and shocks at `month`."""
+        ctx = self.config.context
+        shift = ctx.trend_per_year * month / 12.0
+        if 0 <= ctx.shock_month <= month:
+            shift += ctx.shock_size
+        return shift
+
+    def historical_context(self) -> float:
+        """Context of the pre-programme year a historical baseline was taken from."""
+        return self.config.context.trend_per_year * -1.0
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        self._reset_month_counters()
+        if self.signed:
+            self.investor.step()
+            if self.enrolling:
+                run_intake(self)
+            clients, hours, quality = self.operator.plan_effort()
+            if self.delivering:
+                self.state.audit(clients, quality)
+                deliver(self, clients, hours, quality)
+                self.operator.pay_costs(clients.size)
+            self.last_clients, self.last_hours = clients, hours
+            self.caseload = int(clients.size)
+            self._measure_due()
+            self._pay_due()
+        self.ledger_imbalance = self.ledger.imbalance()
+        self.max_ledger_imbalance = max(self.max_ledger_imbalance, self.ledger_imbalance)
+        self.datacollector.collect(self)
+        self.month += 1
+        if self.month >= self.run_months:
+            self.running = False
+
+    def run(self) -> CISModel:
+        """Run to `run_months` (or until stopped)."""
+        while self.running:
+            self.step()
+        return self
+
+    def _measure_due(self) -> None:
+        sc = self.config
+        cohort = self.measure_months.get(self.month)
+        if cohort is None:
+            return
+        if self.evaluator.counted(cohort).size == 0:
+            return
+        self.state.pay_evaluation(sc.evaluator.fee_per_measurement)
+        result = self.evaluator.measure(cohort)
+        due = self.month + sc.contract.payment_lag_months
+        if result.passed:
+            self.pending.append((due, result))
+        if cohort == sc.contract.cohorts - 1 or self._last_measurement():
+            self._apply_overall_trigger(due)
+
+    def _last_measurement(self) -> bool:
+        later = [m for m in self.measure_months if m > self.month]
+        return all(self.evaluator.counted(self.measure_months[m]).size == 0 for m in later)
+
+    def _apply_overall_trigger(self, due: int) -> None:
+        """Pay cohorts that missed their own trigger when all cohorts pass the overall one."""
+        c = self.config.contract
+        results = self.evaluator.results
+        if c.overall_threshold <= 0 or not results:
+            return
+        n = sum(r.counted for r in results)
+        cf = sum(r.counterfactual_mean * r.counted for r in results)
+        y = sum(r.outcome_mean * r.counted for r in results)
+        if passes(c, cf, y, n, c.overall_threshold):
+            for r in results:
+                if not r.passed:
+                    self.pending.append((due, r))
+
+    def _pay_due(self) -> None:
+        sc = self.config
+        due_now = [r for m, r in self.pending if m == self.month]
+        self.pending = [(m, r) for m, r in self.pending if m != self.month]
+        measured = sum(max(r.measured_outcomes, 0.0) for r in self.evaluator.results)
+        savings = measured * sc.state.cost_per_event
+        for result in due_now:
+            amount = sc.contract.price_per_outcome * max(result.priced_outcomes, 0.0)
+            result.paid += self.state.pay_outcomes(amount, savings)
+
+    # ------------------------------------------------------------------ events
+    def terminate(self, reason: str) -> None:
+        """Early termination: no new enrolment; current clients finish while cash lasts."""
+        if self.terminated is None:
+            self.terminated = reason
+            self.termination_month = self.month
+
+    def stop_service(self, reason: str) -> None:
+        """The operator can no longer serve: current clients leave service now."""
+        if self.service_stopped is None:
+            self.service_stopped = reason
+            pop = self.population
+            leaving = pop.status == Status.enrolled
+            pop.status[leaving] = Status.dropped
+            pop.exit_month[leaving] = self.month
+            self.terminate(reason)
+
+    # ------------------------------------------------------------------ shared expectations
+    def audit_probability(self) -> float:
+        """Chance of an audit this month: the contract's rate, raised by recent complaints."""
+        rate = self.config.contract.audit_rate
+        if rate <= 0:
+            return 0.0
+        per_client = self.month_complaints / max(self.caseload, 1)
+        return min(1.0, rate * (1.0 + COMPLAINT_AUDIT_WEIGHT * per_client))
+
+    def planned_counted(self) -> float:
+        """People the contract expects to count, over all cohorts."""
+        sc = self.config
+        people = sc.intake_per_month * sc.contract.cohorts * sc.contract.cohort_months
+        if sc.contract.evaluation == Evaluation.rct:
+            people /= max(1.0 - sc.population.refusal_rate, 0.05)
+        return float(people)
+
+    def cohort_size(self) -> float:
+        return self.planned_counted() / self.config.contract.cohorts
+
+    def trigger_probability(self, gain_per_person: float) -> float:
+        """P(a cohort's measured gain passes the threshold), with the method's sampling noise."""
+        sc = self.config
+        c = sc.contract
+        n = max(self.cohort_size(), 1.0)
+        p = sc.population.baseline_rate
+        var = expected_events(np.array([p]), c.metric)[0]
+        var = var if c.metric == Metric.frequency else p * (1 - p)
+        if c.evaluation == Evaluation.rct:
+            se = math.sqrt(var * 2.0 / n)
+        elif c.evaluation == Evaluation.pre_post:
+            se = math.sqrt(var / n)
+        else:
+            se = math.sqrt(var * (1.0 / n + 1.0 / (n * sc.evaluator.comparison_matches)))
+        cf_mean = (
+            1.0
+            if c.evaluation == Evaluation.pre_post and c.metric == Metric.binary
+            else float(expected_events(np.array([p]), c.metric)[0])
+        )
+        effect = effect_size(c, gain_per_person, cf_mean)
+        se_units = effect_size(c, se, cf_mean)
+        return float(norm.cdf((effect - c.threshold) / max(se_units, 1e-9)))
+
+    def projected_trigger_probability(self) -> float:
+        """The operator's view of its current cohort passing, from its own beliefs."""
+        op = self.operator
+        clients = self.last_clients
+        if clients.size < 10:
+            return self.trigger_probability(self.investor.prior_effect())
+        p_hat = op.believed_risk(clients)
+        hours = np.maximum(
+            self.population.plan_hours[clients], self.population.hours_metric[clients]
+        )
+        treated = expected_events(
+            expit(logit(p_hat) - op.believed_shift(hours, p_hat)), self.config.contract.metric
+        )
+        if self.config.contract.evaluation == Evaluation.rct:
+            gain = expected_events(p_hat, self.config.contract.metric) - treated
+        else:
+            gain = op.counterfactual_belief(clients, p_hat) - treated
+        return self.trigger_probability(float(gain.mean()))
+
+    def payment_headroom_amount(self) -> float:
+        """What the state could still pay under the maximum payment."""
+        pending = sum(
+            self.config.contract.price_per_outcome * max(r.priced_outcomes, 0.0)
+            for _, r in self.pending
+        )
+        return max(0.0, self.config.contract.max_payment - self.state.paid - pending)
+
+    def payment_headroom(self) -> float:
+        """Share of the next expected payments that still fits under the maximum payment."""
+        sc = self.config
+        remaining_people = max(self.planned_counted() - self._counted_so_far(), 1.0)
+        expected = (
+            sc.contract.price_per_outcome
+            * max(self.investor.estimated_effect, 0.01)
+            * remaining_people
+        )
+        return float(np.clip(self.payment_headroom_amount() / expected, 0.0, 1.0))
+
+    def _counted_so_far(self) -> float:
+        return float(sum(r.counted for r in self.evaluator.results))
+
+    def monthly_cost(self) -> float:
+        op = self.config.operator
+        return (
+            op.caseworkers * op.staff_cost_per_worker_month
+            + op.fixed_costs_month
+            + self.config.capacity * op.cost_per_place_month
+        )
+
+    def cost_next_months(self, months: int) -> float:
+        return self.monthly_cost() * max(0, min(months, self.delivery_end - self.month))
+
+    def remaining_delivery_cost(self) -> float:
+        return self.cost_next_months(self.delivery_end - self.month)
+
+    def break_even_effect(self) -> float:
+        """Measured gain per person at which payments repay the capital at the required return."""
+        sc = self.config
+        need = sc.investor.capital * (1.0 + sc.investor.required_return) ** (
+            sc.contract_months / 12
+        )
+        return need / max(sc.contract.price_per_outcome * self.planned_counted(), 1e-9)
+
+    def interim_effect_estimate(self) -> float | None:
+        """What investors can see: measured results once any exist, else positive exits
+        against the baseline rate (a lead indicator that creaming flatters)."""
+        results = self.evaluator.results
+        if results:
+            n = sum(r.counted for r in results)
+            return sum(r.measured_effect * r.counted for r in results) / max(n, 1)
+        if self.exits < MIN_EXITS_FOR_ESTIMATE:
+            return None
+        sc = self.config
+        success = self.positive_exits / self.exits
+        rate_gain = success - (1.0 - sc.population.baseline_rate)
+        if sc.contract.metric == Metric.frequency:
+            p = sc.population.baseline_rate
+            rate_gain *= float(expected_events(np.array([p]), Metric.frequency)[0]) / p
+        return rate_gain
+
+    # ------------------------------------------------------------------ people
+    def beneficiary(self, index: int) -> Beneficiary:
+        """The Mesa agent for population index `index`."""
+        return self.people[index]

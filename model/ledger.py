@@ -1,0 +1,107 @@
+"""One ledger for every flow of money.
+
+Why a ledger and not counters: conservation is then a property we can check rather than hope
+for. Each entry moves an amount from one party to another; balances are kept alongside and
+`imbalance()` recomputes them from the entries. A party may not go below zero unless it is a
+source or a sink (the state's budget line, the wider economy).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+class LedgerError(RuntimeError):
+    """A payment that would break conservation or overdraw a party."""
+
+
+@dataclass
+class Ledger:
+    opening: dict[str, float]
+    overdraft_allowed: frozenset[str] = frozenset({"economy", "public_purse"})
+    months: list[int] = field(default_factory=list)
+    payers: list[str] = field(default_factory=list)
+    payees: list[str] = field(default_factory=list)
+    amounts: list[float] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    balances: dict[str, float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.balances = defaultdict(float, self.opening)
+
+    def pay(self, month: int, payer: str, payee: str, amount: float, reason: str) -> float:
+        """Record a payment; returns the amount (0 payments are not recorded)."""
+        if not np.isfinite(amount) or amount < 0:
+            raise LedgerError(f"invalid amount {amount!r} for {reason}")
+        if amount == 0:
+            return 0.0
+        if payer not in self.overdraft_allowed and self.balances[payer] + 1e-6 < amount:
+            raise LedgerError(
+                f"{payer} cannot pay {amount:.2f} for {reason}: balance {self.balances[payer]:.2f}"
+            )
+        self.months.append(month)
+        self.payers.append(payer)
+        self.payees.append(payee)
+        self.amounts.append(float(amount))
+        self.reasons.append(reason)
+        self.balances[payer] -= amount
+        self.balances[payee] += amount
+        return float(amount)
+
+    def balance(self, party: str) -> float:
+        return float(self.balances[party])
+
+    def imbalance(self) -> float:
+        """Largest gap between tracked balances and balances rebuilt from entries, plus any
+        money created or destroyed (the sum of all balances must equal the sum of openings)."""
+        rebuilt: dict[str, float] = defaultdict(float, self.opening)
+        for payer, payee, amount in zip(self.payers, self.payees, self.amounts, strict=True):
+            rebuilt[payer] -= amount
+            rebuilt[payee] += amount
+        parties = set(rebuilt) | set(self.balances)
+        gap = max((abs(rebuilt[p] - self.balances[p]) for p in parties), default=0.0)
+        created = abs(sum(self.balances.values()) - sum(self.opening.values()))
+        return float(max(gap, created))
+
+    def total(
+        self, payer: str | None = None, payee: str | None = None, reason: str | None = None
+    ) -> float:
+        """Sum of entries matching every given field."""
+        return float(
+            sum(
+                a
+                for p, q, a, r in zip(
+                    self.payers, self.payees, self.amounts, self.reasons, strict=True
+                )
+                if (payer is None or p == payer)
+                and (payee is None or q == payee)
+                and (reason is None or r == reason)
+            )
+        )
+
+    def flows(self, party: str, months: int) -> np.ndarray:
+        """Net cash flow of a party per month (in minus out), for IRR."""
+        out = np.zeros(months + 1)
+        for m, p, q, a in zip(self.months, self.payers, self.payees, self.amounts, strict=True):
+            if m > months:
+                continue
+            if q == party:
+                out[m] += a
+            if p == party:
+                out[m] -= a
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "month": np.asarray(self.months, np.int32),
+                "payer": pd.Series(self.payers, dtype="string"),
+                "payee": pd.Series(self.payees, dtype="string"),
+                "amount": np.asarray(self.amounts, np.float64),
+                "reason": pd.Series(self.reasons, dtype="string"),
+            }
+        )

@@ -1,0 +1,50 @@
+"""Writing a run's folder: all files or none.
+
+Files are written into a temporary sibling folder which replaces the target only once complete,
+so an interrupted or failed run never leaves a half-written output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+class TableFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+def write_run(
+    out: Path,
+    summary: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    fmt: TableFormat = TableFormat.parquet,
+    scenario_toml: str | None = None,
+) -> Path:
+    """Write summary.json and one file per table into `out`, atomically."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        for name, frame in tables.items():
+            if fmt == TableFormat.parquet:
+                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            else:
+                frame.to_csv(tmp / f"{name}.csv", index=False)
+        if scenario_toml is not None:
+            (tmp / "scenario.json").write_text(scenario_toml)
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,217 @@
+"""Validated scenario schema: every lever of a social impact contract as data.
+
+Why pydantic with `extra="forbid"` and explicit bounds: a scenario file or a `--set` override
+that is mistyped or out of range must be rejected before anything runs, with a message naming
+the field and the allowed range (see `model.scenarios.format_validation_error`).
+Units: money in the scenario's currency, time in months, rates as fractions of 1.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Money = Annotated[float, Field(ge=0.0)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, values are re-validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Selection(StrEnum):
+    random_referral = "random_referral"
+    public_referral = "public_referral"
+    operator = "operator"
+
+
+class Evaluation(StrEnum):
+    rct = "rct"
+    matched_comparison = "matched_comparison"
+    historical_baseline = "historical_baseline"
+    pre_post = "pre_post"
+
+
+class Metric(StrEnum):
+    binary = "binary"  # at least one adverse event in the window, per person
+    frequency = "frequency"  # number of adverse events in the window
+
+
+class ThresholdKind(StrEnum):
+    relative = "relative"  # reduction relative to the counterfactual (Peterborough's 10%)
+    absolute = "absolute"  # difference in rate, per person (Cravate Solidaire's +3 points)
+
+
+class ReferralRule(StrEnum):
+    waiting_list = "waiting_list"
+    random = "random"
+    need_first = "need_first"
+
+
+class Counting(StrEnum):
+    enrolled = "enrolled"  # whole cohort counted, dropouts included (Peterborough)
+    completers = "completers"  # only those who finished the service spell
+
+
+class Text(Strict):
+    en: str = ""
+    fr: str = ""
+
+
+class Meta(Strict):
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    title: Text = Text()
+    description: Text = Text()
+    currency: str = "EUR"
+    start_year: int = Field(2020, ge=1990, le=2100)
+
+
+class Population(Strict):
+    """The eligible population and how its risk is distributed and observed."""
+
+    size: int = Field(5000, ge=50, le=2_000_000)
+    baseline_rate: float = Field(0.6, gt=0.0, lt=1.0)
+    risk_concentration: float = Field(4.0, gt=0.1, le=1000.0)
+    admin_noise: float = Field(1.0, ge=0.0, le=10.0)
+    private_noise: float = Field(0.35, ge=0.0, le=10.0)
+    hardness: float = Field(1.0, ge=0.0, le=5.0)
+    refusal_rate: Fraction = 0.1
+    dropout_rate: Fraction = 0.03
+    network_degree: int = Field(4, ge=0, le=50)
+    network_rewire: Fraction = 0.1
+    spillover: float = Field(0.1, ge=0.0, le=2.0)
+
+
+class Intervention(Strict):
+    """What the programme does to a person's risk, per hour of service."""
+
+    effect: float = Field(1.0, ge=0.0, le=5.0)
+    max_logit_reduction: float = Field(0.6, ge=0.0, le=5.0)
+    hours_scale: float = Field(20.0, gt=0.0, le=10_000.0)
+    service_months: int = Field(6, ge=1, le=120)
+    experience_gain: float = Field(0.2, ge=0.0, le=2.0)
+    experience_scale: float = Field(2000.0, gt=0.0)
+    wellbeing_speed: Fraction = 0.3
+
+
+class Operator(Strict):
+    caseworkers: int = Field(6, ge=1, le=100_000)
+    caseload_per_worker: int = Field(25, ge=1, le=1000)
+    hours_per_worker: float = Field(100.0, gt=0.0, le=200.0)
+    staff_cost_per_worker_month: Money = 4000.0
+    cost_per_place_month: Money = 50.0
+    fixed_costs_month: Money = 5000.0
+    cash: Money = 50_000.0
+    mission_weight: Fraction = 0.6
+    value_per_avoided_event: Money = 5000.0
+    value_of_wellbeing: Money = 60.0
+    initial_insight: Fraction = 0.5
+    believed_effect: float = Field(1.0, ge=0.0, le=5.0)
+    intake_pool_factor: float = Field(3.0, ge=1.0, le=50.0)
+
+
+class Investor(Strict):
+    capital: Money = 1_000_000.0
+    required_return: float = Field(0.03, ge=-0.5, le=1.0)
+    risk_appetite: Fraction = 0.5
+    impact_weight: Fraction = 0.3
+    tranche_months: int = Field(3, ge=1, le=60)
+    pressure_sensitivity: float = Field(2.0, ge=0.0, le=20.0)
+    prior_effect: float = Field(1.0, ge=0.0, le=5.0)
+
+
+class State(Strict):
+    cost_per_event: Money = 20_000.0
+    budget: Money = 5_000_000.0
+    political_horizon_months: int = Field(60, ge=1, le=600)
+    referral_rule: ReferralRule = ReferralRule.waiting_list
+
+
+class Evaluator(Strict):
+    comparison_matches: int = Field(5, ge=1, le=50)
+    comparison_pool_factor: float = Field(5.0, ge=1.0, le=100.0)
+    rct_control_share: float = Field(0.5, gt=0.0, lt=1.0)
+    fee_per_measurement: Money = 20_000.0
+
+
+class Context(Strict):
+    """The world outside the contract: trends and shocks shift everyone's risk (logit scale)."""
+
+    trend_per_year: float = Field(0.0, ge=-2.0, le=2.0)
+    shock_month: int = Field(-1, ge=-1, le=1200)
+    shock_size: float = Field(0.0, ge=-5.0, le=5.0)
+
+
+class Contract(Strict):
+    metric: Metric = Metric.binary
+    selection: Selection = Selection.operator
+    evaluation: Evaluation = Evaluation.matched_comparison
+    counting: Counting = Counting.enrolled
+    threshold: float = Field(0.03, ge=0.0, le=1.0)
+    threshold_kind: ThresholdKind = ThresholdKind.absolute
+    overall_threshold: float = Field(0.0, ge=0.0, le=1.0)
+    price_per_outcome: Money = 10_000.0
+    price_tiers: list[Annotated[float, Field(ge=0.0, le=10.0)]] = Field(
+        default_factory=list, max_length=10
+    )
+    max_payment: Money = 2_000_000.0
+    return_cap: float = Field(0.08, ge=0.0, le=1.0)
+    cap_at_savings: bool = False
+    savings_share: Fraction = 1.0
+    representative_cohort: bool = False
+    representative_tolerance: float = Field(0.05, ge=0.0, le=1.0)
+    audit_rate: Fraction = 0.25
+    audit_penalty: Money = 300.0
+    audit_detection: Fraction = 0.8
+    audit_sample: int = Field(20, ge=1, le=10_000)
+    quality_standard_hours: float = Field(1.0, ge=0.0, le=100.0)
+    cohorts: int = Field(3, ge=1, le=20)
+    cohort_months: int = Field(12, ge=1, le=120)
+    measurement_months: int = Field(6, ge=1, le=60)
+    payment_lag_months: int = Field(1, ge=0, le=24)
+    intermediary_fee: Money = 50_000.0
+    termination_check_months: int = Field(12, ge=1, le=120)
+
+
+class Scenario(Strict):
+    meta: Meta
+    population: Population = Population()
+    intervention: Intervention = Intervention()
+    operator: Operator = Operator()
+    investor: Investor = Investor()
+    state: State = State()
+    evaluator: Evaluator = Evaluator()
+    context: Context = Context()
+    contract: Contract = Contract()
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if self.contract.price_tiers and len(self.contract.price_tiers) < 2:
+            raise ValueError("contract.price_tiers: give at least 2 risk bands, or none")
+        return self
+
+    @property
+    def capacity(self) -> int:
+        """Concurrent places the operator can serve."""
+        return self.operator.caseworkers * self.operator.caseload_per_worker
+
+    @property
+    def intake_per_month(self) -> int:
+        """Places freed per month at steady state: capacity over the service spell."""
+        return max(1, round(self.capacity / self.intervention.service_months))
+
+    @property
+    def contract_months(self) -> int:
+        """Month of the last cohort's payment: enrolment + service + window + lag."""
+        c = self.contract
+        return (
+            c.cohorts * c.cohort_months
+            + self.intervention.service_months
+            + c.measurement_months
+            + c.payment_lag_months
+        )

@@ -1,0 +1,132 @@
+"""End-of-run summary and tidy tables, computed from the model's arrays and its ledger."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from model.finance import annual_irr
+from model.indices import creaming_index, gaming_index, parking_index
+from model.population import Status
+
+if TYPE_CHECKING:
+    from model.cis_model import CISModel
+
+
+def _finite(x: float) -> float | None:
+    """JSON has no NaN: undefined figures are written as null."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def summary(model: CISModel) -> dict[str, Any]:
+    sc = model.config
+    pop = model.population
+    ledger = model.ledger
+    enrolled = pop.enrol_month >= 0
+    months_served = np.where(
+        enrolled,
+        np.where(pop.exit_month >= 0, pop.exit_month, model.month - 1) - pop.enrol_month + 1,
+        0,
+    )
+    per_month = np.divide(
+        pop.hours_metric, months_served, out=np.zeros(pop.size), where=months_served > 0
+    )
+    results = model.evaluator.results
+    counted = sum(r.counted for r in results)
+    true_avoided = sum(r.true_avoided for r in results)
+    measured_outcomes = sum(r.measured_outcomes for r in results)
+    payments = ledger.total(payer="state", reason="outcome_payment")
+    evaluation_fees = ledger.total(reason="evaluation_fee")
+    intermediary_fees = ledger.total(reason="intermediary_fee")
+    fines = ledger.total(reason="audit_fine")
+    invested = ledger.total(payer="investor")
+    returned = ledger.total(payee="investor")
+    public_cost = payments + evaluation_fees
+    public_savings = true_avoided * sc.state.cost_per_event
+    return {
+        "scenario": sc.meta.name,
+        "seed": model.seed,
+        "months": model.month,
+        "contract_signed": model.signed,
+        "terminated": model.terminated,
+        "termination_month": model.termination_month,
+        "eligible": pop.size,
+        "enrolled": int(enrolled.sum()),
+        "completed": int((pop.status == Status.completed).sum()),
+        "dropped": int((pop.status == Status.dropped).sum()),
+        "refused": int((pop.status == Status.refused).sum()),
+        "counted": int(counted),
+        "creaming_index": creaming_index(pop.risk, enrolled),
+        "parking_index": parking_index(pop.risk[enrolled], per_month[enrolled])
+        if enrolled.any()
+        else 0.0,
+        "gaming_index": gaming_index(
+            model.quality_hours_total, model.client_months, sc.contract.quality_standard_hours
+        ),
+        "true_effect": true_avoided / counted if counted else 0.0,
+        "measured_effect": measured_outcomes / counted if counted else 0.0,
+        "true_avoided_events": true_avoided,
+        "measured_outcomes": measured_outcomes,
+        "cohorts_measured": len(results),
+        "cohorts_paid": sum(1 for r in results if r.paid > 0),
+        "outcome_payments": payments,
+        "evaluation_fees": evaluation_fees,
+        "intermediary_fees": intermediary_fees,
+        "audit_fines": fines,
+        "audits": model.state.audits,
+        "complaints": int(pop.complaints.sum()),
+        "public_cost": public_cost,
+        "public_savings": public_savings,
+        "net_public_benefit": public_savings - public_cost,
+        "cost_per_avoided_event": _finite(public_cost / true_avoided) if true_avoided > 0 else None,
+        "investor_invested": invested,
+        "investor_returned": returned,
+        "investor_irr": _finite(annual_irr(ledger.flows("investor", model.month))),
+        "investor_multiple": _finite(returned / invested) if invested > 0 else None,
+        "investor_exit_month": model.investor.exit_month,
+        "operator_cash_end": ledger.balance("operator"),
+        "operator_insolvent": model.service_stopped == "operator_insolvent",
+        "mean_wellbeing": _finite(float(np.nanmean(pop.wellbeing[enrolled])))
+        if enrolled.any()
+        else None,
+        "ledger_imbalance": model.max_ledger_imbalance,
+    }
+
+
+def timeseries(model: CISModel) -> pd.DataFrame:
+    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    frame.insert(0, "scenario", model.config.meta.name)
+    frame.insert(1, "seed", model.seed)
+    return frame
+
+
+def cohorts(model: CISModel) -> pd.DataFrame:
+    return pd.DataFrame([r.as_dict() for r in model.evaluator.results])
+
+
+def beneficiaries(model: CISModel) -> pd.DataFrame:
+    """One row per eligible person: who they are, what they got, what happened."""
+    pop = model.population
+    return pd.DataFrame(
+        {
+            "person": np.arange(pop.size, dtype=np.int64),
+            "risk": pop.risk,
+            "admin_score": pop.admin_score,
+            "status": pd.Categorical.from_codes(pop.status, [s.name for s in Status]),
+            "arm": pd.Categorical.from_codes(pop.arm, ["none", "treatment", "control"]),
+            "cohort": pop.cohort,
+            "enrol_month": pop.enrol_month,
+            "exit_month": pop.exit_month,
+            "metric_hours": pop.hours_metric,
+            "quality_hours": pop.hours_quality,
+            "wellbeing": pop.wellbeing,
+            "complaints": pop.complaints,
+            "measured": pop.measured,
+            "outcome_treated": pop.y_treated,
+            "outcome_untreated": pop.y_untreated,
+            "counterfactual": pop.counterfactual,
+        }
+    )

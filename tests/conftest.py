@@ -1,0 +1,36 @@
+"""Shared fixtures: cached runs over fixed seeds, so statistical tests stay cheap."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+SEEDS = tuple(range(10))
+
+
+@cache
+def _summary(items: tuple[tuple[str, Any], ...], seed: int, scenario: str) -> dict[str, Any]:
+    from model.api import run
+
+    overrides = {k: (list(v) if isinstance(v, tuple) else v) for k, v in items}
+    return run(scenario, seed=seed, overrides=overrides).summary
+
+
+def summaries(
+    overrides: dict[str, Any] | None = None, seeds=SEEDS, scenario: str = "default"
+) -> list[dict[str, Any]]:
+    """Summaries of one design over several fixed seeds (cached across tests)."""
+    items = tuple(
+        sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (overrides or {}).items())
+    )
+    return [_summary(items, seed, scenario) for seed in seeds]
+
+
+def values(runs: list[dict[str, Any]], key: str) -> np.ndarray:
+    return np.array([r[key] if r[key] is not None else np.nan for r in runs], dtype=float)
