@@ -9,8 +9,8 @@ Methods (MODEL.md §3), each with finite-sample noise because outcomes are indiv
 - `pre_post`: the counted people's own situation before entry is the counterfactual; entry
   required an adverse event, so everything achieved counts, including what would have happened
   anyway.
-The model knows each person's treated and untreated outcome, so the evaluator's measured effect
-can be set beside the true one.
+A contract may pay several metrics (each with its method, weight and horizon); the model knows
+each person's treated and untreated outcome, so every measured effect has its true twin.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 from model.network import peer_share
 from model.outcomes import events, prior_events, service_shift
 from model.population import Status, shifted
-from model.schema import Counting, Evaluation
+from model.schema import Counting, Evaluation, Metric, OutcomeMetric
 from model.terms import passes, price_multipliers
 
 if TYPE_CHECKING:
@@ -33,9 +33,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class CohortResult:
-    """One measurement, in metric units per person unless named otherwise."""
+    """One metric measured on one cohort, in metric units per person unless named otherwise."""
 
     cohort: int
+    metric: str
+    weight: float
     month: int
     counted: int
     enrolled: int
@@ -50,7 +52,14 @@ class CohortResult:
     passed: bool
     paid: float = 0.0
 
-    def as_dict(self) -> dict[str, float | int | bool]:
+    @property
+    def relative_change(self) -> float:
+        """Measured change against the counterfactual (−0.09 = 9% fewer adverse outcomes)."""
+        if self.counterfactual_mean <= 0:
+            return 0.0
+        return (self.outcome_mean - self.counterfactual_mean) / self.counterfactual_mean
+
+    def as_dict(self) -> dict[str, float | int | bool | str]:
         return asdict(self)
 
 
@@ -62,41 +71,52 @@ class Evaluator(mesa.Agent):
         self.params = model.config.evaluator
         self.results: list[CohortResult] = []
 
-    def counted(self, cohort: int) -> np.ndarray:
-        """Indices counted for a cohort under the contract's counting and method."""
+    def counted(self, cohort: int, method: Evaluation | None = None) -> np.ndarray:
+        """Indices counted for a cohort: the treatment arm under an RCT, else the enrolled."""
         pop = self.model.population
         c = self.model.config.contract
         members = pop.cohort == cohort
-        if c.evaluation == Evaluation.rct:
+        if (method or self.model.config.outcome_metrics[0].evaluation) == Evaluation.rct:
             return np.flatnonzero(members & (pop.arm == 1))
         counted = members & (pop.enrol_month >= 0)
         if c.counting == Counting.completers:
             counted &= pop.status == Status.completed
         return np.flatnonzero(counted)
 
-    def measure(self, cohort: int) -> CohortResult:
-        """Measure one cohort at the model's current month and record outcomes per person."""
+    def measure(self, cohort: int) -> list[CohortResult]:
+        """Measure every paid metric of one cohort at the model's current month."""
         model = self.model
-        sc = model.config
-        c, iv = sc.contract, sc.intervention
         pop = model.population
-        idx = self.counted(cohort)
-        context = model.context_shift(model.month)
-        spill = sc.population.spillover * peer_share(pop.adjacency, pop.enrol_month >= 0)
-        gain = service_shift(
-            pop.hours_effective[idx], pop.hours_scale[idx], 1.0, iv.effect, iv.max_logit_reduction
-        )
-        u = pop.u_outcome[idx]
-        y1 = events(shifted(pop.risk[idx], context - spill[idx] - gain), u, c.metric)
-        y0 = events(shifted(pop.risk[idx], context - spill[idx]), u, c.metric)
-        cf = self.counterfactual(cohort, idx, context, spill)
-        pop.y_treated[idx], pop.y_untreated[idx], pop.counterfactual[idx] = y1, y0, cf
-        pop.measured[idx] = True
+        spill = model.config.population.spillover * peer_share(pop.adjacency, pop.enrol_month >= 0)
+        results = [
+            self._measure_metric(cohort, k, metric, spill)
+            for k, metric in enumerate(model.config.outcome_metrics)
+        ]
+        self.results.extend(results)
+        primary = self.counted(cohort, model.config.outcome_metrics[0].evaluation)
+        clients = primary[pop.enrol_month[primary] >= 0]
+        model.operator.learn(clients, pop.y_treated[clients])
+        return results
+
+    def _measure_metric(
+        self, cohort: int, k: int, metric: OutcomeMetric, spill: np.ndarray
+    ) -> CohortResult:
+        model = self.model
+        c = model.config.contract
+        pop = model.population
+        idx = self.counted(cohort, metric.evaluation)
+        y1, y0 = self.outcomes(k, metric, idx, spill, treated=True)
+        cf = self.counterfactual(cohort, k, metric, idx, spill)
+        if k == 0:
+            pop.y_treated[idx], pop.y_untreated[idx], pop.counterfactual[idx] = y1, y0, cf
+            pop.measured[idx] = True
         n = idx.size
         tiers = price_multipliers(c, model.public, pop.admin_score[idx])
         cf_sum, y_sum = float(cf.sum()), float(y1.sum())
-        result = CohortResult(
+        return CohortResult(
             cohort=cohort,
+            metric=metric.name,
+            weight=metric.weight,
             month=model.month,
             counted=n,
             enrolled=int(((pop.cohort == cohort) & (pop.enrol_month >= 0)).sum()),
@@ -108,48 +128,88 @@ class Evaluator(mesa.Agent):
             measured_outcomes=cf_sum - y_sum,
             true_avoided=float((y0 - y1).sum()),
             priced_outcomes=float((tiers * (cf - y1)).sum()),
-            passed=passes(c, cf_sum, y_sum, n, c.threshold),
+            passed=passes(metric.threshold_kind, metric.threshold, cf_sum, y_sum, n),
         )
-        self.results.append(result)
-        clients = idx[pop.enrol_month[idx] >= 0]
-        model.operator.learn(clients, pop.y_treated[clients])
-        return result
+
+    def outcomes(
+        self, k: int, metric: OutcomeMetric, idx: np.ndarray, spill: np.ndarray, treated: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Treated and untreated outcome of people `idx` on metric k at its horizon."""
+        model = self.model
+        iv = model.config.intervention
+        pop = model.population
+        risk = model.metric_risk(k, idx)
+        context = model.context_shift(model.month) - spill[idx]
+        gain = metric.effect_scale * service_shift(
+            pop.hours_effective[idx], pop.hours_scale[idx], 1.0, iv.effect, iv.max_logit_reduction
+        )
+        u = model.metric_uniforms(k)[idx]
+        y1 = events(shifted(risk, context - gain), u, metric.kind)
+        y0 = events(shifted(risk, context), u, metric.kind)
+        if metric.kind == Metric.binary and iv.relapse_rate > 0 and metric.horizon_months > 0:
+            relapse_u = model.relapse_uniforms()[idx]
+            followed = treated & (pop.enrol_month[idx] >= 0)
+            y1 = np.maximum(y1, relapse(model, risk, relapse_u, metric.horizon_months, followed))
+            y0 = np.maximum(y0, relapse(model, risk, relapse_u, metric.horizon_months, False))
+        return y1, y0
 
     def counterfactual(
-        self, cohort: int, idx: np.ndarray, context: float, spill: np.ndarray
+        self, cohort: int, k: int, metric: OutcomeMetric, idx: np.ndarray, spill: np.ndarray
     ) -> np.ndarray:
-        """Per-person counterfactual metric under the contract's evaluation method."""
+        """Per-person counterfactual of metric k under the metric's evaluation method."""
         model = self.model
-        sc = model.config
-        c = sc.contract
         pop = model.population
         if idx.size == 0:
             return np.zeros(0)
-        if c.evaluation == Evaluation.rct:
+        if metric.evaluation == Evaluation.rct:
             control = np.flatnonzero((pop.cohort == cohort) & (pop.arm == 2))
-            yc = events(
-                shifted(pop.risk[control], context - spill[control]),
-                pop.u_outcome[control],
-                c.metric,
-            )
-            pop.y_untreated[control] = yc
-            pop.measured[control] = True
+            _, yc = self.outcomes(k, metric, control, spill, treated=False)
+            if k == 0:
+                pop.y_untreated[control] = yc
+                pop.measured[control] = True
             return np.full(idx.size, yc.mean() if yc.size else 0.0)
-        if c.evaluation == Evaluation.pre_post:
-            entry_context = np.array(
-                [model.context_shift(int(m)) for m in np.unique(pop.enrol_month[idx])]
-            )
+        if metric.evaluation == Evaluation.pre_post:
             months = np.unique(pop.enrol_month[idx])
+            entry_context = np.array([model.context_shift(int(m)) for m in months])
             ctx = entry_context[np.searchsorted(months, pop.enrol_month[idx])]
-            return prior_events(shifted(pop.risk[idx], ctx), pop.u_prior[idx], c.metric)
+            prior_u = model.metric_uniforms(k, prior=True)[idx]
+            return prior_events(shifted(model.metric_risk(k, idx), ctx), prior_u, metric.kind)
         pool = model.comparison_pool
-        if c.evaluation == Evaluation.historical_baseline:
-            pool_y = events(shifted(pool.risk, model.historical_context()), pool.u_hist, c.metric)
+        shift = model.metric_shift(k)
+        if metric.evaluation == Evaluation.historical_baseline:
+            context, u = model.historical_context(), pool.u_hist
         else:
-            pool_y = events(shifted(pool.risk, context), pool.u_now, c.metric)
+            context, u = model.context_shift(model.month), pool.u_now
+        risk = shifted(pool.risk, shift)
+        pool_y = events(shifted(risk, context), u, metric.kind)
+        if metric.kind == Metric.binary and metric.horizon_months > 0:
+            pool_y = np.maximum(
+                pool_y, relapse(model, risk, pool.u_relapse, metric.horizon_months, False)
+            )
         return nearest_mean(
             pool.admin_score, pool_y, pop.admin_score[idx], self.params.comparison_matches
         )
+
+
+def relapse(
+    model: CISModel,
+    risk: np.ndarray,
+    uniform: np.ndarray,
+    horizon: int,
+    followed: np.ndarray | bool,
+) -> np.ndarray:
+    """1 where a person in the good state at exit has fallen back by `horizon` months.
+
+    The monthly hazard grows with risk; follow-up by the operator (for the treated only) lowers
+    it during the follow-up months. Outcome effects therefore decay with the horizon.
+    """
+    iv = model.config.intervention
+    hazard = iv.relapse_rate * risk / model.baseline_mean
+    covered = min(horizon, iv.follow_up_months)
+    exposure = np.where(
+        followed, covered * (1.0 - iv.follow_up_effect) + horizon - covered, float(horizon)
+    )
+    return (uniform > np.exp(-hazard * exposure)).astype(np.float64)
 
 
 def nearest_mean(

@@ -39,35 +39,47 @@ class Investor(mesa.Agent):
         self.estimated_effect = math.nan
 
     # ------------------------------------------------------------------ decisions
-    def prior_effect(self) -> float:
-        """Measured gain per person the investor expects before any data (its own model)."""
+    def prior_gains(self) -> list[float]:
+        """Gain per person the investor expects on each paid metric before any data: the true
+        effect of a typical spell on an average person, as its own model sees it."""
         sc = self.model.config
-        p = sc.population.baseline_rate
         hours = self.model.operator.typical_spell_hours()
-        shift = (
-            self.params.prior_effect
-            * sc.intervention.max_logit_reduction
-            * (1.0 - math.exp(-hours / sc.intervention.hours_scale))
-        )
-        metric = sc.contract.metric
-        return float(
-            expected_events(np.array([p]), metric)[0]
-            - expected_events(np.array([expit(logit(p) - shift)]), metric)[0]
-        )
+        dose = 1.0 - math.exp(-hours / sc.intervention.hours_scale)
+        shift = self.params.prior_effect * sc.intervention.max_logit_reduction * dose
+        gains = []
+        for metric in sc.outcome_metrics:
+            p = np.array([metric.baseline_rate])
+            treated = expit(logit(p) - metric.effect_scale * shift)
+            gains.append(
+                float((expected_events(p, metric.kind) - expected_events(treated, metric.kind))[0])
+            )
+        return gains
+
+    def prior_effect(self) -> float:
+        """Expected gain per person on the primary metric."""
+        return self.prior_gains()[0]
 
     def expected_repayment(self, gain_per_person: float, people: float) -> float:
-        """Repayments expected from a measured gain over `people` counted, under the caps."""
+        """Repayments (and guarantee) expected from a primary-metric gain over `people` counted,
+        under the caps."""
         model = self.model
         c = model.config.contract
         p_pass = model.trigger_probability(gain_per_person)
         payments = min(
-            c.price_per_outcome * max(gain_per_person, 0.0) * people,
+            c.price_per_outcome * model.payment_multiplier * max(gain_per_person, 0.0) * people,
             model.payment_headroom_amount(),
         )
         to_come = self.params.capital - sum(a for _, a in self.disbursed)
         advanced = [*self.disbursed, (model.month, max(to_come, 0.0))]
         cap = capped_due(advanced, self.repaid, model.config.contract_months, c.return_cap)
-        return p_pass * min(payments, cap)
+        expected = p_pass * min(payments, cap)
+        invested = sum(a for _, a in advanced)
+        return expected + self.guarantee_cover(invested - expected)
+
+    def guarantee_cover(self, loss: float) -> float:
+        """What the guarantor pays on a given loss: its share, up to its amount."""
+        p = self.params
+        return min(p.guarantee_amount, p.guarantee_share * max(loss, 0.0))
 
     def decide_to_fund(self) -> bool:
         """Fund when the prior expected repayment covers the capital grown at the required return,
@@ -78,6 +90,14 @@ class Investor(mesa.Agent):
         expected = self.expected_repayment(self.prior_effect(), self.model.planned_counted())
         self.estimated_effect = self.prior_effect()
         return expected >= (1.0 - self.params.risk_appetite) * need
+
+    def settle_guarantee(self) -> None:
+        """At the contract's end the guarantor covers its share of the investor's loss."""
+        loss = sum(a for _, a in self.disbursed) - sum(a for _, a in self.repaid)
+        model = self.model
+        cover = min(self.guarantee_cover(loss), model.ledger.balance("guarantor"))
+        if cover > 0:
+            model.ledger.pay(model.month, "guarantor", "investor", cover, "guarantee_payment")
 
     def step(self) -> None:
         model = self.model

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from scipy.special import expit, logit
+from scipy.special import expit
 from scipy.stats import norm
 
 from model.outcomes import events_slope, expected_events
-from model.population import Status
-from model.schema import Evaluation, Metric
+from model.population import Status, shifted
+from model.schema import Evaluation, Metric, OutcomeMetric
 from model.terms import price_multipliers
 
 if TYPE_CHECKING:
@@ -111,21 +111,41 @@ class Operator(mesa.Agent):
         )
 
     # ------------------------------------------------------------------ incentives
-    def counterfactual_belief(self, idx: np.ndarray, p_hat: np.ndarray) -> np.ndarray:
-        """Expected counterfactual metric for these people under the contract's method."""
-        sc = self.model.config
-        metric = sc.contract.metric
-        method = sc.contract.evaluation
+    def counterfactual_belief(
+        self, idx: np.ndarray, p_hat: np.ndarray, metric: OutcomeMetric, k: int
+    ) -> np.ndarray:
+        """Expected counterfactual of metric k for these people under its evaluation method."""
+        method, kind = metric.evaluation, metric.kind
         if method == Evaluation.rct:
-            return expected_events(p_hat, metric)
+            return expected_events(p_hat, kind)
         if method == Evaluation.pre_post:
-            if metric == Metric.binary:
+            if kind == Metric.binary:
                 return np.ones_like(p_hat)
-            lam = expected_events(p_hat, metric)
+            lam = expected_events(p_hat, kind)
             return lam / np.maximum(1.0 - np.exp(-lam), 1e-9)
-        return expected_events(
-            self.model.public.admin_risk(self.model.population.admin_score[idx]), metric
-        )
+        admin = self.model.public.admin_risk(self.model.population.admin_score[idx])
+        return expected_events(shifted(admin, self.model.metric_shift(k)), kind)
+
+    def expected_gains(
+        self, idx: np.ndarray, hours: float | np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per person: Σ_k weight × measured gain on metric k, and avoided primary outcomes."""
+        p_hat = self.believed_risk(idx)
+        base_shift = self.believed_shift(hours, p_hat)
+        measured = np.zeros(idx.size)
+        avoided_primary = np.zeros(idx.size)
+        for k, metric in enumerate(self.model.config.outcome_metrics):
+            p_k = shifted(p_hat, self.model.metric_shift(k))
+            treated = expected_events(shifted(p_k, -metric.effect_scale * base_shift), metric.kind)
+            avoided = expected_events(p_k, metric.kind) - treated
+            if k == 0:
+                avoided_primary = avoided
+            if metric.evaluation == Evaluation.rct:
+                gain = avoided
+            else:
+                gain = self.counterfactual_belief(idx, p_k, metric, k) - treated
+            measured += metric.weight * gain
+        return measured, avoided_primary
 
     def payment_value(self) -> float:
         """Expected euros per extra measured outcome: price × P(trigger) × headroom under caps."""
@@ -140,22 +160,14 @@ class Operator(mesa.Agent):
     def value_per_person(self, idx: np.ndarray, hours: float) -> np.ndarray:
         """Objective value of enrolling each person, given a typical spell of `hours`."""
         sc = self.model.config
-        metric = sc.contract.metric
-        p_hat = self.believed_risk(idx)
-        p_treated = expit(logit(p_hat) - self.believed_shift(hours, p_hat))
-        treated = expected_events(p_treated, metric)
-        avoided = expected_events(p_hat, metric) - treated
-        if sc.contract.evaluation == Evaluation.rct:
-            measured_gain = avoided
-        else:
-            measured_gain = self.counterfactual_belief(idx, p_hat) - treated
+        measured, avoided = self.expected_gains(idx, hours)
         tiers = price_multipliers(
             sc.contract, self.model.public, self.model.population.admin_score[idx]
         )
         w = self.mission_weight
-        need = p_hat / self.model.baseline_mean
+        need = self.believed_risk(idx) / self.model.baseline_mean
         return (
-            (1.0 - w) * self.payment_value() * tiers * measured_gain
+            (1.0 - w) * self.payment_value() * tiers * measured
             + w * self.params.value_per_avoided_event * need * avoided
         )
 
@@ -227,21 +239,28 @@ class Operator(mesa.Agent):
         return clients, hours, quality
 
     def _hour_values(self, clients: np.ndarray, p_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Value amplitude A and rate c of each client's V(h) = A (1 - exp(-c h))."""
+        """Value amplitude A and rate c of each client's V(h) = A (1 - exp(-c h)).
+
+        A linearises each metric's response to service at the client's believed risk: what a
+        full dose is worth in payments (by metric weight and price tier) and in mission.
+        """
         sc = self.model.config
-        metric = sc.contract.metric
         w = self.mission_weight
         tiers = price_multipliers(
             sc.contract, self.model.public, self.model.population.admin_score[clients]
         )
-        slope = events_slope(p_hat, metric)
+        paid_slope = np.zeros(clients.size)
+        for k, metric in enumerate(sc.outcome_metrics):
+            p_k = shifted(p_hat, self.model.metric_shift(k))
+            paid_slope += metric.weight * metric.effect_scale * events_slope(p_k, metric.kind)
+        primary = sc.outcome_metrics[0]
         need = p_hat / self.model.baseline_mean
+        mission_slope = need * events_slope(p_hat, primary.kind)
         per_logit = (
-            1.0 - w
-        ) * self.payment_value() * tiers + w * self.params.value_per_avoided_event * need
-        amplitude = (
-            per_logit * slope * self.params.believed_effect * sc.intervention.max_logit_reduction
+            (1.0 - w) * self.payment_value() * tiers * paid_slope
+            + w * self.params.value_per_avoided_event * mission_slope
         )
+        amplitude = per_logit * self.params.believed_effect * sc.intervention.max_logit_reduction
         scale = (
             sc.intervention.hours_scale
             * (p_hat / self.model.baseline_mean) ** sc.population.hardness
@@ -271,12 +290,13 @@ class Operator(mesa.Agent):
         """Update per-band corrections from observed outcomes of its own clients."""
         if clients.size == 0:
             return
-        metric = self.model.config.contract.metric
+        primary = self.model.config.outcome_metrics[0]
+        metric = primary.kind
         pop = self.model.population
         base, band = self.believed_logit(clients)
         p_hat = expit(base + self.offsets[band])
-        shift = self.believed_shift(pop.hours_metric[clients], p_hat)
-        predicted_p = expit(logit(p_hat) - shift)
+        shift = primary.effect_scale * self.believed_shift(pop.hours_metric[clients], p_hat)
+        predicted_p = shifted(p_hat, self.model.metric_shift(0) - shift)
         predicted = expected_events(predicted_p, metric)
         slope = np.maximum(events_slope(predicted_p, metric), 0.02)
         n = np.bincount(band, minlength=BELIEF_BINS).astype(float)

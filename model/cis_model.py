@@ -17,7 +17,7 @@ from typing import Any
 
 import mesa
 import numpy as np
-from scipy.special import expit, logit
+from scipy.special import logit
 from scipy.stats import norm
 
 from agents import Beneficiary, Evaluator, Investor, Operator, State
@@ -26,9 +26,15 @@ from model.indices import MODEL_REPORTERS
 from model.intake import run_intake
 from model.ledger import Ledger
 from model.outcomes import expected_events
-from model.population import ComparisonPool, Status, build_population, risk_logit_moments
+from model.population import (
+    ComparisonPool,
+    Status,
+    build_population,
+    risk_logit_moments,
+    shifted,
+)
 from model.scenarios import load_scenario
-from model.schema import Evaluation, Metric, Scenario
+from model.schema import Evaluation, Metric, Scenario, ThresholdKind
 from model.service import deliver
 from model.terms import PublicStats, effect_size, passes
 
@@ -103,6 +109,7 @@ class CISModel(mesa.Model):
         self.termination_month: int | None = None
         self.service_stopped: str | None = None
         self.pending: list[tuple[int, CohortResult]] = []
+        self._uniforms: dict[object, np.ndarray] = {}
         self.measure_months = {
             (c + 1) * sc.contract.cohort_months
             + sc.intervention.service_months
@@ -121,6 +128,12 @@ class CISModel(mesa.Model):
         self.last_clients = np.zeros(0, dtype=np.intp)
         self.last_hours = np.zeros(0)
 
+        gains = self.investor.prior_gains()
+        self.payment_multiplier = (
+            sum(m.weight * g for m, g in zip(sc.outcome_metrics, gains, strict=True)) / gains[0]
+            if gains[0] > 0
+            else sum(m.weight for m in sc.outcome_metrics)
+        )
         self.signed = self.investor.decide_to_fund()
         if self.signed:
             fee = self.ledger.pay(
@@ -190,6 +203,8 @@ class CISModel(mesa.Model):
     def step(self) -> None:
         self._reset_month_counters()
         if self.signed:
+            if self.month == self.config.context.policy_change_month:
+                self.terminate("policy_change")
             self.investor.step()
             if self.enrolling:
                 run_intake(self)
@@ -218,45 +233,51 @@ class CISModel(mesa.Model):
     def _measure_due(self) -> None:
         sc = self.config
         cohort = self.measure_months.get(self.month)
-        if cohort is None:
-            return
-        if self.evaluator.counted(cohort).size == 0:
+        if cohort is None or self.evaluator.counted(cohort).size == 0:
             return
         self.state.pay_evaluation(sc.evaluator.fee_per_measurement)
-        result = self.evaluator.measure(cohort)
+        results = self.evaluator.measure(cohort)
         due = self.month + sc.contract.payment_lag_months
-        if result.passed:
-            self.pending.append((due, result))
-        if cohort == sc.contract.cohorts - 1 or self._last_measurement():
+        self.pending.extend((due, r) for r in results if r.passed)
+        if self._last_measurement():
             self._apply_overall_trigger(due)
 
     def _last_measurement(self) -> bool:
+        """No later cohort has anyone to measure (the last cohort, or the contract ended)."""
         later = [m for m in self.measure_months if m > self.month]
         return all(self.evaluator.counted(self.measure_months[m]).size == 0 for m in later)
 
     def _apply_overall_trigger(self, due: int) -> None:
         """Pay cohorts that missed their own trigger when all cohorts pass the overall one."""
         c = self.config.contract
-        results = self.evaluator.results
-        if c.overall_threshold <= 0 or not results:
+        if c.overall_threshold <= 0:
             return
-        n = sum(r.counted for r in results)
-        cf = sum(r.counterfactual_mean * r.counted for r in results)
-        y = sum(r.outcome_mean * r.counted for r in results)
-        if passes(c, cf, y, n, c.overall_threshold):
-            for r in results:
-                if not r.passed:
-                    self.pending.append((due, r))
+        for metric in self.config.outcome_metrics:
+            results = [r for r in self.evaluator.results if r.metric == metric.name]
+            n = sum(r.counted for r in results)
+            cf = sum(r.counterfactual_mean * r.counted for r in results)
+            y = sum(r.outcome_mean * r.counted for r in results)
+            if passes(metric.threshold_kind, c.overall_threshold, cf, y, n):
+                self.pending.extend((due, r) for r in results if not r.passed)
 
     def _pay_due(self) -> None:
         sc = self.config
         due_now = [r for m, r in self.pending if m == self.month]
         self.pending = [(m, r) for m, r in self.pending if m != self.month]
-        measured = sum(max(r.measured_outcomes, 0.0) for r in self.evaluator.results)
+        primary = sc.outcome_metrics[0].name
+        measured = sum(
+            max(r.measured_outcomes, 0.0) for r in self.evaluator.results if r.metric == primary
+        )
         savings = measured * sc.state.cost_per_event
         for result in due_now:
-            amount = sc.contract.price_per_outcome * max(result.priced_outcomes, 0.0)
-            result.paid += self.state.pay_outcomes(amount, savings)
+            result.paid += self.state.pay_outcomes(self.payment_for(result), savings)
+        if self.month == sc.contract_months - 1:
+            self.investor.settle_guarantee()
+
+    def payment_for(self, result: CohortResult) -> float:
+        """Price × metric weight × priced outcomes (never negative), before caps."""
+        price = self.config.contract.price_per_outcome
+        return price * result.weight * max(result.priced_outcomes, 0.0)
 
     # ------------------------------------------------------------------ events
     def terminate(self, reason: str) -> None:
@@ -288,7 +309,7 @@ class CISModel(mesa.Model):
         """People the contract expects to count, over all cohorts."""
         sc = self.config
         people = sc.intake_per_month * sc.contract.cohorts * sc.contract.cohort_months
-        if sc.contract.evaluation == Evaluation.rct:
+        if sc.outcome_metrics[0].evaluation == Evaluation.rct:
             people /= max(1.0 - sc.population.refusal_rate, 0.05)
         return float(people)
 
@@ -296,53 +317,44 @@ class CISModel(mesa.Model):
         return self.planned_counted() / self.config.contract.cohorts
 
     def trigger_probability(self, gain_per_person: float) -> float:
-        """P(a cohort's measured gain passes the threshold), with the method's sampling noise."""
+        """P(a cohort's primary metric passes its threshold), with the method's sampling noise."""
         sc = self.config
-        c = sc.contract
+        metric = sc.outcome_metrics[0]
         n = max(self.cohort_size(), 1.0)
-        p = sc.population.baseline_rate
-        var = expected_events(np.array([p]), c.metric)[0]
-        var = var if c.metric == Metric.frequency else p * (1 - p)
-        if c.evaluation == Evaluation.rct:
+        p = metric.baseline_rate
+        mean = float(expected_events(np.array([p]), metric.kind)[0])
+        var = mean if metric.kind == Metric.frequency else p * (1 - p)
+        if metric.evaluation == Evaluation.rct:
             se = math.sqrt(var * 2.0 / n)
-        elif c.evaluation == Evaluation.pre_post:
+        elif metric.evaluation == Evaluation.pre_post:
             se = math.sqrt(var / n)
         else:
             se = math.sqrt(var * (1.0 / n + 1.0 / (n * sc.evaluator.comparison_matches)))
-        cf_mean = (
-            1.0
-            if c.evaluation == Evaluation.pre_post and c.metric == Metric.binary
-            else float(expected_events(np.array([p]), c.metric)[0])
-        )
-        effect = effect_size(c, gain_per_person, cf_mean)
-        se_units = effect_size(c, se, cf_mean)
-        return float(norm.cdf((effect - c.threshold) / max(se_units, 1e-9)))
+        if metric.threshold_kind == ThresholdKind.success_rate:
+            effect = 1.0 - mean + gain_per_person
+        else:
+            pre_post_binary = (
+                metric.evaluation == Evaluation.pre_post and metric.kind == Metric.binary
+            )
+            cf_mean = 1.0 if pre_post_binary else mean
+            effect = effect_size(metric.threshold_kind, gain_per_person, cf_mean)
+            se = effect_size(metric.threshold_kind, se, cf_mean)
+        return float(norm.cdf((effect - metric.threshold) / max(se, 1e-9)))
 
     def projected_trigger_probability(self) -> float:
         """The operator's view of its current cohort passing, from its own beliefs."""
-        op = self.operator
         clients = self.last_clients
         if clients.size < 10:
             return self.trigger_probability(self.investor.prior_effect())
-        p_hat = op.believed_risk(clients)
         hours = np.maximum(
             self.population.plan_hours[clients], self.population.hours_metric[clients]
         )
-        treated = expected_events(
-            expit(logit(p_hat) - op.believed_shift(hours, p_hat)), self.config.contract.metric
-        )
-        if self.config.contract.evaluation == Evaluation.rct:
-            gain = expected_events(p_hat, self.config.contract.metric) - treated
-        else:
-            gain = op.counterfactual_belief(clients, p_hat) - treated
-        return self.trigger_probability(float(gain.mean()))
+        weighted, _ = self.operator.expected_gains(clients, hours)
+        return self.trigger_probability(float(weighted.mean()) / self.payment_multiplier)
 
     def payment_headroom_amount(self) -> float:
         """What the state could still pay under the maximum payment."""
-        pending = sum(
-            self.config.contract.price_per_outcome * max(r.priced_outcomes, 0.0)
-            for _, r in self.pending
-        )
+        pending = sum(self.payment_for(r) for _, r in self.pending)
         return max(0.0, self.config.contract.max_payment - self.state.paid - pending)
 
     def payment_headroom(self) -> float:
@@ -351,6 +363,7 @@ class CISModel(mesa.Model):
         remaining_people = max(self.planned_counted() - self._counted_so_far(), 1.0)
         expected = (
             sc.contract.price_per_outcome
+            * self.payment_multiplier
             * max(self.investor.estimated_effect, 0.01)
             * remaining_people
         )
@@ -379,24 +392,51 @@ class CISModel(mesa.Model):
         need = sc.investor.capital * (1.0 + sc.investor.required_return) ** (
             sc.contract_months / 12
         )
-        return need / max(sc.contract.price_per_outcome * self.planned_counted(), 1e-9)
+        paid_per_unit = sc.contract.price_per_outcome * self.payment_multiplier
+        return need / max(paid_per_unit * self.planned_counted(), 1e-9)
 
     def interim_effect_estimate(self) -> float | None:
         """What investors can see: measured results once any exist, else positive exits
         against the baseline rate (a lead indicator that creaming flatters)."""
-        results = self.evaluator.results
+        sc = self.config
+        primary = sc.outcome_metrics[0]
+        results = [r for r in self.evaluator.results if r.metric == primary.name]
         if results:
             n = sum(r.counted for r in results)
             return sum(r.measured_effect * r.counted for r in results) / max(n, 1)
         if self.exits < MIN_EXITS_FOR_ESTIMATE:
             return None
-        sc = self.config
         success = self.positive_exits / self.exits
         rate_gain = success - (1.0 - sc.population.baseline_rate)
-        if sc.contract.metric == Metric.frequency:
-            p = sc.population.baseline_rate
+        if primary.kind == Metric.frequency:
+            p = primary.baseline_rate
             rate_gain *= float(expected_events(np.array([p]), Metric.frequency)[0]) / p
         return rate_gain
+
+    # ------------------------------------------------------------------ metrics
+    def metric_shift(self, k: int) -> float:
+        """Logit shift that gives metric k its own untreated rate while people keep their rank."""
+        base = self.config.outcome_metrics[k].baseline_rate
+        return float(logit(base) - logit(self.config.population.baseline_rate))
+
+    def metric_risk(self, k: int, idx: np.ndarray) -> np.ndarray:
+        return shifted(self.population.risk[idx], self.metric_shift(k))
+
+    def metric_uniforms(self, k: int, prior: bool = False) -> np.ndarray:
+        """Fixed outcome draws per person for metric k (common random numbers)."""
+        if k == 0:
+            return self.population.u_prior if prior else self.population.u_outcome
+        key = (k, prior)
+        if key not in self._uniforms:
+            stream = np.random.default_rng([self.seed, 100 + 2 * k + int(prior)])
+            self._uniforms[key] = stream.random(self.population.size)
+        return self._uniforms[key]
+
+    def relapse_uniforms(self) -> np.ndarray:
+        if "relapse" not in self._uniforms:
+            stream = np.random.default_rng([self.seed, 99])
+            self._uniforms["relapse"] = stream.random(self.population.size)
+        return self._uniforms["relapse"]
 
     # ------------------------------------------------------------------ people
     def beneficiary(self, index: int) -> Beneficiary:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.population import Status
-from model.schema import Evaluation, Selection
+from model.schema import Selection
 
 if TYPE_CHECKING:
     from model.cis_model import CISModel
@@ -30,7 +30,7 @@ def run_intake(model: CISModel) -> int:
     unseen = np.flatnonzero(pop.status == Status.unseen)
     acceptance = max(1.0 - sc.population.refusal_rate, 0.05)
     c = sc.contract
-    if c.evaluation == Evaluation.rct:
+    if sc.uses_rct:
         referred = model.state.referrals(
             unseen, math.ceil(slots / acceptance / (1 - sc.evaluator.rct_control_share))
         )

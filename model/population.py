@@ -137,6 +137,7 @@ class ComparisonPool:
     admin_score: np.ndarray
     u_now: np.ndarray
     u_hist: np.ndarray
+    u_relapse: np.ndarray
 
     @classmethod
     def draw(cls, scenario: Scenario, size: int, rng: np.random.Generator) -> ComparisonPool:
@@ -144,7 +145,7 @@ class ComparisonPool:
         risk = beta_risks(size, pop.baseline_rate, pop.risk_concentration, rng)
         admin = logit(risk) + rng.normal(0.0, pop.admin_noise, size)
         order = np.argsort(admin)  # sorted by admin score: matching is a searchsorted
-        return cls(risk[order], admin[order], rng.random(size), rng.random(size))
+        return cls(risk[order], admin[order], rng.random(size), rng.random(size), rng.random(size))
 
 
 def shifted(risk: np.ndarray, shift: np.ndarray | float) -> np.ndarray:

@@ -44,6 +44,14 @@ class Metric(StrEnum):
 class ThresholdKind(StrEnum):
     relative = "relative"  # reduction relative to the counterfactual (Peterborough's 10%)
     absolute = "absolute"  # difference in rate, per person (Cravate Solidaire's +3 points)
+    success_rate = "success_rate"  # share of counted people without the outcome (Gironde 56/68)
+
+
+class TargetKind(StrEnum):
+    """How a published target is expressed, for reporting "% of target"."""
+
+    gain = "gain"  # measured gain per person against the counterfactual
+    success_rate = "success_rate"  # share of counted people without the adverse outcome
 
 
 class ReferralRule(StrEnum):
@@ -96,6 +104,9 @@ class Intervention(Strict):
     experience_gain: float = Field(0.2, ge=0.0, le=2.0)
     experience_scale: float = Field(2000.0, gt=0.0)
     wellbeing_speed: Fraction = 0.3
+    relapse_rate: float = Field(0.0, ge=0.0, le=1.0)
+    follow_up_months: int = Field(0, ge=0, le=120)
+    follow_up_effect: Fraction = 0.0
 
 
 class Operator(Strict):
@@ -122,6 +133,8 @@ class Investor(Strict):
     tranche_months: int = Field(3, ge=1, le=60)
     pressure_sensitivity: float = Field(2.0, ge=0.0, le=20.0)
     prior_effect: float = Field(1.0, ge=0.0, le=5.0)
+    guarantee_amount: Money = 0.0
+    guarantee_share: Fraction = 1.0
 
 
 class State(Strict):
@@ -144,6 +157,29 @@ class Context(Strict):
     trend_per_year: float = Field(0.0, ge=-2.0, le=2.0)
     shock_month: int = Field(-1, ge=-1, le=1200)
     shock_size: float = Field(0.0, ge=-5.0, le=5.0)
+    policy_change_month: int = Field(-1, ge=-1, le=1200)
+
+
+class OutcomeMetric(Strict):
+    """One paid outcome. Several share the price by weight (Educate Girls: enrolment 20%,
+    learning 80%) or measure one outcome at several horizons (SIBs.CO: placement, retention).
+
+    Unset fields inherit the contract's (evaluation, threshold) or the population's (baseline).
+    Each person keeps their rank of risk on every metric: their latent risk is shifted so the
+    metric's untreated rate is `baseline_rate`.
+    """
+
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    kind: Metric = Metric.binary
+    evaluation: Evaluation | None = None
+    weight: float = Field(1.0, ge=0.0, le=10.0)
+    horizon_months: int = Field(0, ge=0, le=120)
+    baseline_rate: float | None = Field(None, gt=0.0, lt=1.0)
+    effect_scale: float = Field(1.0, ge=0.0, le=10.0)
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+    threshold_kind: ThresholdKind | None = None
+    target: float | None = Field(None, ge=0.0)
+    target_kind: TargetKind = TargetKind.gain
 
 
 class Contract(Strict):
@@ -175,6 +211,18 @@ class Contract(Strict):
     payment_lag_months: int = Field(1, ge=0, le=24)
     intermediary_fee: Money = 50_000.0
     termination_check_months: int = Field(12, ge=1, le=120)
+    metrics: list[OutcomeMetric] = Field(default_factory=list, max_length=8)
+
+
+class Check(Strict):
+    """A published figure the simulation should reproduce (see `cislab validate-cases`)."""
+
+    observable: str = Field(min_length=1)
+    published: float
+    label: str = ""
+    source: str = Field(min_length=1)
+    calibrated: bool = False  # True when a parameter was set from this very figure
+    tolerance: float = Field(0.0, ge=0.0)
 
 
 class Scenario(Strict):
@@ -188,12 +236,46 @@ class Scenario(Strict):
     context: Context = Context()
     contract: Contract = Contract()
     sources: dict[str, str] = Field(default_factory=dict)
+    validation: list[Check] = Field(default_factory=list)
+    validation_note: str = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        if self.contract.price_tiers and len(self.contract.price_tiers) < 2:
+        c = self.contract
+        if c.price_tiers and len(c.price_tiers) < 2:
             raise ValueError("contract.price_tiers: give at least 2 risk bands, or none")
+        names = [m.name for m in c.metrics]
+        if len(set(names)) != len(names):
+            raise ValueError("contract.metrics: metric names must be unique")
+        longest = max((m.horizon_months for m in c.metrics), default=0)
+        if longest > c.measurement_months:
+            raise ValueError(
+                f"contract.metrics: horizon {longest} months is after the measurement "
+                f"({c.measurement_months} months after service); raise contract.measurement_months"
+            )
         return self
+
+    @property
+    def outcome_metrics(self) -> list[OutcomeMetric]:
+        """The paid metrics with every inherited field filled in; the first is primary."""
+        c = self.contract
+        declared = c.metrics or [OutcomeMetric(name="primary", kind=c.metric)]
+        return [
+            m.model_copy(
+                update={
+                    "evaluation": m.evaluation or c.evaluation,
+                    "baseline_rate": m.baseline_rate or self.population.baseline_rate,
+                    "threshold": c.threshold if m.threshold is None else m.threshold,
+                    "threshold_kind": m.threshold_kind or c.threshold_kind,
+                }
+            )
+            for m in declared
+        ]
+
+    @property
+    def uses_rct(self) -> bool:
+        """Randomise referrals when any metric is evaluated by RCT."""
+        return any(m.evaluation == Evaluation.rct for m in self.outcome_metrics)
 
     @property
     def capacity(self) -> int:

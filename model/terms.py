@@ -50,19 +50,21 @@ def price_multipliers(
 
 
 def passes(
-    contract: Contract, counterfactual_sum: float, outcome_sum: float, n: int, threshold: float
+    kind: ThresholdKind, threshold: float, counterfactual_sum: float, outcome_sum: float, n: int
 ) -> bool:
-    """Did measured improvement reach the trigger (absolute per person, or relative)?"""
+    """Did the measured result reach the trigger?"""
     if n == 0:
         return False
     gain = counterfactual_sum - outcome_sum
-    if contract.threshold_kind == ThresholdKind.absolute:
+    if kind == ThresholdKind.absolute:
         return gain / n >= threshold
+    if kind == ThresholdKind.success_rate:
+        return 1.0 - outcome_sum / n >= threshold
     return counterfactual_sum > 0 and gain / counterfactual_sum >= threshold
 
 
-def effect_size(contract: Contract, per_person_gain: float, counterfactual_mean: float) -> float:
-    """Measured gain in the unit the threshold uses."""
-    if contract.threshold_kind == ThresholdKind.absolute:
-        return per_person_gain
-    return per_person_gain / counterfactual_mean if counterfactual_mean > 0 else 0.0
+def effect_size(kind: ThresholdKind, per_person_gain: float, counterfactual_mean: float) -> float:
+    """Measured gain in the unit the threshold uses (success rate needs the outcome: see caller)."""
+    if kind == ThresholdKind.relative:
+        return per_person_gain / counterfactual_mean if counterfactual_mean > 0 else 0.0
+    return per_person_gain

@@ -45,7 +45,7 @@ def uncited_numbers(sc) -> list[str]:
     """Numeric settings (numbers and lists of numbers) with no source or stated assumption."""
     missing = []
     for section, fields in sc.model_dump().items():
-        if section in {"meta", "sources"}:
+        if section in {"meta", "sources"} or not isinstance(fields, dict):
             continue
         for field, value in fields.items():
             is_number = isinstance(value, int | float | list) and not isinstance(value, bool)
