@@ -104,7 +104,11 @@ class Investor(mesa.Agent):
         if not model.contract_live:
             return
         self.monitor()
-        if self.funding and model.delivering and model.month % self.params.tranche_months == 0:
+        if not (self.funding and model.delivering):
+            return
+        due = model.month % self.params.tranche_months == 0
+        short = model.ledger.balance("operator") < model.monthly_cost()
+        if due or short:  # scheduled tranche, or a drawdown request when cash runs short
             self.disburse()
 
     def monitor(self) -> None:
@@ -113,6 +117,9 @@ class Investor(mesa.Agent):
         estimate = model.interim_effect_estimate()
         if estimate is None:
             return
+        if not model.evaluator.results:  # lead indicators only: weigh them against the prior
+            seen, weight = model.exits, self.params.prior_strength
+            estimate = (weight * self.prior_effect() + seen * estimate) / (weight + seen)
         self.estimated_effect = estimate
         target = model.break_even_effect()
         gap = (target - estimate) / target if target > 0 else 0.0

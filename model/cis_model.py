@@ -317,10 +317,22 @@ class CISModel(mesa.Model):
         return self.planned_counted() / self.config.contract.cohorts
 
     def trigger_probability(self, gain_per_person: float) -> float:
-        """P(a cohort's primary metric passes its threshold), with the method's sampling noise."""
+        """P(payment is triggered on the primary metric): by a cohort passing its threshold or,
+        where the contract has one, all cohorts passing the overall threshold."""
+        c = self.config.contract
+        metric = self.config.outcome_metrics[0]
+        by_cohort = self._pass_probability(gain_per_person, self.cohort_size(), metric.threshold)
+        if c.overall_threshold <= 0:
+            return by_cohort
+        overall = self._pass_probability(
+            gain_per_person, self.planned_counted(), c.overall_threshold
+        )
+        return max(by_cohort, overall)
+
+    def _pass_probability(self, gain_per_person: float, people: float, threshold: float) -> float:
         sc = self.config
         metric = sc.outcome_metrics[0]
-        n = max(self.cohort_size(), 1.0)
+        n = max(people, 1.0)
         p = metric.baseline_rate
         mean = float(expected_events(np.array([p]), metric.kind)[0])
         var = mean if metric.kind == Metric.frequency else p * (1 - p)
@@ -339,7 +351,7 @@ class CISModel(mesa.Model):
             cf_mean = 1.0 if pre_post_binary else mean
             effect = effect_size(metric.threshold_kind, gain_per_person, cf_mean)
             se = effect_size(metric.threshold_kind, se, cf_mean)
-        return float(norm.cdf((effect - metric.threshold) / max(se, 1e-9)))
+        return float(norm.cdf((effect - threshold) / max(se, 1e-9)))
 
     def projected_trigger_probability(self) -> float:
         """The operator's view of its current cohort passing, from its own beliefs."""
@@ -409,8 +421,8 @@ class CISModel(mesa.Model):
         success = self.positive_exits / self.exits
         rate_gain = success - (1.0 - sc.population.baseline_rate)
         if primary.kind == Metric.frequency:
-            p = primary.baseline_rate
-            rate_gain *= float(expected_events(np.array([p]), Metric.frequency)[0]) / p
+            # a small service effect moves events 1/(1-p) times as much as the binary rate
+            rate_gain /= 1.0 - primary.baseline_rate
         return rate_gain
 
     # ------------------------------------------------------------------ metrics

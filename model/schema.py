@@ -133,6 +133,7 @@ class Investor(Strict):
     tranche_months: int = Field(3, ge=1, le=60)
     pressure_sensitivity: float = Field(2.0, ge=0.0, le=20.0)
     prior_effect: float = Field(1.0, ge=0.0, le=5.0)
+    prior_strength: float = Field(100.0, ge=0.0, le=100_000.0)
     guarantee_amount: Money = 0.0
     guarantee_share: Fraction = 1.0
 
