@@ -59,9 +59,9 @@ class Investor(mesa.Agent):
         """Expected gain per person on the primary metric."""
         return self.prior_gains()[0]
 
-    def expected_repayment(self, gain_per_person: float, people: float) -> float:
-        """Repayments (and guarantee) expected from a primary-metric gain over `people` counted,
-        under the caps."""
+    def expected_inflow(self, gain_per_person: float, people: float, more: float) -> float:
+        """Repayments plus guarantee the investor expects if it puts in `more` and the contract
+        counts `people` with this primary-metric gain, under every cap."""
         model = self.model
         c = model.config.contract
         p_pass = model.trigger_probability(gain_per_person)
@@ -69,12 +69,12 @@ class Investor(mesa.Agent):
             c.price_per_outcome * model.payment_multiplier * max(gain_per_person, 0.0) * people,
             model.payment_headroom_amount(),
         )
-        to_come = self.params.capital - sum(a for _, a in self.disbursed)
-        advanced = [*self.disbursed, (model.month, max(to_come, 0.0))]
+        advanced = [*self.disbursed, (model.month, max(more, 0.0))]
         cap = capped_due(advanced, self.repaid, model.config.contract_months, c.return_cap)
         expected = p_pass * min(payments, cap)
         invested = sum(a for _, a in advanced)
-        return expected + self.guarantee_cover(invested - expected)
+        repaid = sum(a for _, a in self.repaid)
+        return repaid + expected + self.guarantee_cover(invested - repaid - expected)
 
     def guarantee_cover(self, loss: float) -> float:
         """What the guarantor pays on a given loss: its share, up to its amount."""
@@ -83,13 +83,20 @@ class Investor(mesa.Agent):
 
     def decide_to_fund(self) -> bool:
         """Fund when the prior expected repayment covers the capital grown at the required return,
-        discounted by risk appetite."""
+        discounted by risk appetite and impact weight."""
         sc = self.model.config
         years = sc.contract_months / 12.0
         need = self.params.capital * (1.0 + self.params.required_return) ** years
-        expected = self.expected_repayment(self.prior_effect(), self.model.planned_counted())
+        to_come = self.params.capital - sum(a for _, a in self.disbursed)
+        expected = self.expected_inflow(self.prior_effect(), self.model.planned_counted(), to_come)
         self.estimated_effect = self.prior_effect()
-        return expected >= (1.0 - self.params.risk_appetite) * need
+        return expected >= self.demanded_share() * need
+
+    def demanded_share(self) -> float:
+        """Share of what it puts in that the investor must expect back to go on: lower with
+        more appetite for risk and more weight on impact (a foundation stays where a bank
+        leaves)."""
+        return (1.0 - self.params.risk_appetite) * (1.0 - self.params.impact_weight)
 
     def settle_guarantee(self) -> None:
         """At the contract's end the guarantor covers its share of the investor's loss."""
@@ -132,13 +139,23 @@ class Investor(mesa.Agent):
             and model.enrolling
             and model.month > 0
             and model.month % c.termination_check_months == 0
+            and self.enough_evidence()
         ):
+            # what going on adds, against stopping now with the people already served
             future_out = self.funds_still_needed()
-            future_in = self.expected_repayment(estimate, model.planned_counted())
-            if future_out > 0 and future_in < (1.0 - self.params.risk_appetite) * future_out:
+            served = float((model.population.enrol_month >= 0).sum())
+            future_in = self.expected_inflow(
+                estimate, model.planned_counted(), future_out
+            ) - self.expected_inflow(estimate, served, 0.0)
+            if future_out > 0 and future_in < self.demanded_share() * future_out:
                 self.funding = False
                 self.exit_month = model.month
                 model.terminate("investor_exit")
+
+    def enough_evidence(self) -> bool:
+        """Ending a contract takes a measured result, or interim data on half a cohort."""
+        model = self.model
+        return bool(model.evaluator.results) or model.exits >= 0.5 * model.cohort_size()
 
     def funds_still_needed(self) -> float:
         """What the operator will still need from the investor to finish delivery."""

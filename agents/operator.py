@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 BELIEF_BINS = 10
 LEARNING_PRIOR_COUNT = 20.0
-QUALITY_GRID = np.linspace(0.0, 2.0, 41)
+QUALITY_GRID = np.linspace(0.0, 2.0, 21)
 
 
 class Operator(mesa.Agent):
@@ -221,12 +221,7 @@ class Operator(mesa.Agent):
         budget = sc.operator.caseworkers * sc.operator.hours_per_worker
         p_hat = self.believed_risk(clients)
         amplitude, rate = self._hour_values(clients, p_hat)
-        quality = self.quality_per_client
-        for _ in range(2):
-            metric_budget = max(0.0, budget - quality * clients.size)
-            spell_budget = metric_budget * sc.intervention.service_months
-            plan, self.shadow_price = water_fill(amplitude, rate, spell_budget)
-            quality = self.choose_quality(self.shadow_price, budget / clients.size)
+        quality, plan, metric_budget = self.split_hours(amplitude, rate, budget, clients.size)
         self.quality_per_client = quality
         pop = model.population
         pop.plan_hours[clients] = plan
@@ -267,14 +262,21 @@ class Operator(mesa.Agent):
         )
         return amplitude, self.experience / scale
 
-    def choose_quality(self, shadow_price: float, hours_per_client: float) -> float:
-        """Quality hours per client-month: well-being (mission) against displaced metric hours
-        and the expected audit fine on any shortfall below the contract's standard."""
+    def split_hours(
+        self, amplitude: np.ndarray, rate: np.ndarray, budget: float, clients: int
+    ) -> tuple[float, np.ndarray, float]:
+        """Quality hours per client-month, the metric plan, and this month's metric budget.
+
+        Tries quality levels on a grid and keeps the one with the most total value: metric hours
+        planned over the spell (value per month of plan) plus, per client, well-being (mission)
+        minus the expected audit fine on any shortfall below the contract's standard.
+        """
         c = self.model.config.contract
+        months = self.model.config.intervention.service_months
         standard = c.quality_standard_hours
         reference = standard if standard > 0 else 1.0
         q = QUALITY_GRID * reference
-        q = q[q <= hours_per_client]
+        q = q[q * clients <= budget]
         wellbeing = (
             self.mission_weight
             * self.params.value_of_wellbeing
@@ -282,8 +284,16 @@ class Operator(mesa.Agent):
         )
         shortfall = np.maximum(0.0, 1.0 - q / standard) if standard > 0 else np.zeros_like(q)
         fine = self.model.audit_probability() * c.audit_detection * c.audit_penalty * shortfall
-        objective = wellbeing - shadow_price * q - fine
-        return float(q[int(np.argmax(objective))]) if q.size else 0.0
+        best = (-np.inf, 0.0, np.zeros_like(amplitude), budget)
+        for level, extra in zip(q, wellbeing - fine, strict=True):
+            metric_budget = budget - level * clients
+            plan, price = water_fill(amplitude, rate, metric_budget * months)
+            value = float((amplitude * (1.0 - np.exp(-rate * plan))).sum()) / months
+            total = value + clients * extra
+            if total > best[0]:
+                best = (total, float(level), plan, metric_budget)
+                self.shadow_price = price
+        return best[1], best[2], best[3]
 
     # ------------------------------------------------------------------ learning
     def learn(self, clients: np.ndarray, observed: np.ndarray) -> None:

@@ -153,5 +153,46 @@ def list_scenarios() -> None:
     console.print(table)
 
 
+@app.command("validate-cases")
+def validate_cases(
+    seeds: Annotated[int, typer.Option(min=1, max=10_000, help="Seeds per case.")] = 30,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes (default: all cores).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Report folder.")] = Path("runs/validation"),
+) -> None:
+    """Run every real case over many seeds and set its published results beside the
+    simulated 90% bands (report.md, report.csv, report.png)."""
+    from rich.progress import Progress
+
+    from cislab import validate_cases as vc
+
+    case_list = vc.cases()
+    total = seeds * sum(1 for c in case_list if c.checks)
+    with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("validating cases", total=total)
+        values = vc.simulate(case_list, seeds, workers, progress=lambda: bar.advance(task))
+    frame = vc.report(case_list, values)
+    vc.write(frame, out, seeds)
+    table = Table(title=f"Published results against simulated 90% bands ({seeds} seeds)")
+    for column in ("case", "metric", "published", "sim 5%", "median", "sim 95%", "inside"):
+        table.add_column(column, justify="left" if column in ("case", "metric") else "right")
+    for row in frame.itertuples():
+        if row.inside is None:
+            table.add_row(row.case, f"[dim]{row.note}[/]", "—", "—", "—", "—", "—")
+            continue
+        table.add_row(
+            row.case,
+            row.metric,
+            f"{row.published:.4g}",
+            f"{row.sim_p05:.4g}",
+            f"{row.sim_median:.4g}",
+            f"{row.sim_p95:.4g}",
+            "[green]yes[/]" if row.inside else "[red]no[/]",
+        )
+    console.print(table)
+    console.print(f"[dim]wrote {out}/report.md, report.csv, report.png[/]")
+
+
 def main() -> None:  # pragma: no cover - entry point
     sys.exit(app())

@@ -94,6 +94,7 @@ class CISModel(mesa.Model):
                 "operator": sc.operator.cash,
                 "evaluator": 0.0,
                 "intermediary": 0.0,
+                "guarantor": sc.investor.guarantee_amount,
                 "economy": 0.0,
             }
         )

@@ -123,6 +123,7 @@ class Operator(Strict):
     initial_insight: Fraction = 0.5
     believed_effect: float = Field(1.0, ge=0.0, le=5.0)
     intake_pool_factor: float = Field(3.0, ge=1.0, le=50.0)
+    intake_per_month: int = Field(0, ge=0, le=1_000_000)
 
 
 class Investor(Strict):
@@ -176,7 +177,7 @@ class OutcomeMetric(Strict):
     weight: float = Field(1.0, ge=0.0, le=10.0)
     horizon_months: int = Field(0, ge=0, le=120)
     baseline_rate: float | None = Field(None, gt=0.0, lt=1.0)
-    effect_scale: float = Field(1.0, ge=0.0, le=10.0)
+    effect_scale: float = Field(1.0, ge=0.0, le=25.0)
     threshold: float | None = Field(None, ge=0.0, le=1.0)
     threshold_kind: ThresholdKind | None = None
     target: float | None = Field(None, ge=0.0)
@@ -285,7 +286,9 @@ class Scenario(Strict):
 
     @property
     def intake_per_month(self) -> int:
-        """Places freed per month at steady state: capacity over the service spell."""
+        """Admissions per month: as set, or the steady flow (capacity over the service spell)."""
+        if self.operator.intake_per_month > 0:
+            return self.operator.intake_per_month
         return max(1, round(self.capacity / self.intervention.service_months))
 
     @property

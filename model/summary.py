@@ -34,7 +34,8 @@ def summary(model: CISModel) -> dict[str, Any]:
     per_month = np.divide(
         pop.hours_metric, months_served, out=np.zeros(pop.size), where=months_served > 0
     )
-    results = model.evaluator.results
+    primary = sc.outcome_metrics[0].name
+    results = [r for r in model.evaluator.results if r.metric == primary]
     counted = sum(r.counted for r in results)
     true_avoided = sum(r.true_avoided for r in results)
     measured_outcomes = sum(r.measured_outcomes for r in results)
@@ -71,6 +72,7 @@ def summary(model: CISModel) -> dict[str, Any]:
         "true_avoided_events": true_avoided,
         "measured_outcomes": measured_outcomes,
         "cohorts_measured": len(results),
+        "guarantee_payments": ledger.total(reason="guarantee_payment"),
         "cohorts_paid": sum(1 for r in results if r.paid > 0),
         "outcome_payments": payments,
         "evaluation_fees": evaluation_fees,
@@ -93,7 +95,23 @@ def summary(model: CISModel) -> dict[str, Any]:
         if enrolled.any()
         else None,
         "ledger_imbalance": model.max_ledger_imbalance,
+        **metric_summaries(model),
     }
+
+
+def metric_summaries(model: CISModel) -> dict[str, float | None]:
+    """Per paid metric: measured and true gain per person, and the success rate."""
+    out: dict[str, float | None] = {}
+    for metric in model.config.outcome_metrics:
+        results = [r for r in model.evaluator.results if r.metric == metric.name]
+        n = sum(r.counted for r in results)
+        measured = sum(r.measured_outcomes for r in results) / n if n else None
+        true = sum(r.true_avoided for r in results) / n if n else None
+        success = 1.0 - sum(r.outcome_mean * r.counted for r in results) / n if n else None
+        out[f"{metric.name}_measured_effect"] = measured
+        out[f"{metric.name}_true_effect"] = true
+        out[f"{metric.name}_success_rate"] = success
+    return out
 
 
 def timeseries(model: CISModel) -> pd.DataFrame:

@@ -1,0 +1,231 @@
+"""Validation of the real cases: published figures against simulated 90% bands.
+
+Each case scenario lists its published results as `[[validation]]` checks (observable, published
+value, source, whether a parameter was calibrated on it). Every case runs over N seeds in
+parallel processes; a figure is "inside" when it lies between the 5th and 95th percentiles of
+the simulated values (widened by the check's stated tolerance, used only for figures a
+contract cap pins exactly, such as an IRR capped at 15%).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.scenarios import load_scenario, scenario_names
+
+COLUMNS = [
+    "case",
+    "metric",
+    "published",
+    "sim_median",
+    "sim_p05",
+    "sim_p95",
+    "inside",
+    "calibrated",
+    "source",
+    "note",
+]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    title: str
+    checks: tuple[tuple[str, float, str, str, bool, float], ...]
+    note: str
+
+
+def cases() -> list[Case]:
+    """Shipped scenarios that carry published results or say why they have none."""
+    out = []
+    for name in scenario_names():
+        sc = load_scenario(name)
+        if not (sc.validation or sc.validation_note):
+            continue
+        checks = tuple(
+            (
+                c.observable,
+                c.published,
+                c.label or c.observable,
+                c.source,
+                c.calibrated,
+                c.tolerance,
+            )
+            for c in sc.validation
+        )
+        out.append(Case(name, sc.meta.title.en or name, checks, sc.validation_note))
+    return out
+
+
+def observe_case(job: tuple[str, int, tuple[str, ...]]) -> list[float]:
+    """Run one case with one seed; return its observables (a top-level function for pools)."""
+    from model.api import build
+    from model.observables import observe
+
+    name, seed, observables = job
+    model = build(name, seed=seed).run()
+    return [observe(model, spec) for spec in observables]
+
+
+def simulate(
+    case_list: list[Case], seeds: int, workers: int | None = None, progress=None
+) -> dict[str, np.ndarray]:
+    """Observable values per case: an array of shape (seeds, checks)."""
+    jobs = [
+        (c.name, seed, tuple(ch[0] for ch in c.checks))
+        for c in case_list
+        if c.checks
+        for seed in range(seeds)
+    ]
+    results: dict[str, list[list[float]]] = {c.name: [] for c in case_list}
+    workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        outputs = map(observe_case, jobs)
+        for job, values in zip(jobs, outputs, strict=True):
+            results[job[0]].append(values)
+            if progress:
+                progress()
+    else:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            for job, values in zip(jobs, pool.map(observe_case, jobs, chunksize=4), strict=True):
+                results[job[0]].append(values)
+                if progress:
+                    progress()
+    return {name: np.array(v, dtype=float) for name, v in results.items() if v}
+
+
+def report(case_list: list[Case], values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per published figure (or one note row for a case without published results)."""
+    rows = []
+    for case in case_list:
+        if not case.checks:
+            rows.append(
+                {
+                    "case": case.name,
+                    "metric": "—",
+                    "published": math.nan,
+                    "sim_median": math.nan,
+                    "sim_p05": math.nan,
+                    "sim_p95": math.nan,
+                    "inside": None,
+                    "calibrated": None,
+                    "source": "",
+                    "note": case.note or "no published result",
+                }
+            )
+            continue
+        sims = values[case.name]
+        for j, (_, published, label, source, calibrated, tolerance) in enumerate(case.checks):
+            column = sims[:, j]
+            finite = column[np.isfinite(column)]
+            if finite.size == 0:
+                p05 = p50 = p95 = math.nan
+                inside = False
+            else:
+                p05, p50, p95 = np.percentile(finite, [5, 50, 95])
+                inside = bool(p05 - tolerance <= published <= p95 + tolerance)
+            rows.append(
+                {
+                    "case": case.name,
+                    "metric": label,
+                    "published": published,
+                    "sim_median": p50,
+                    "sim_p05": p05,
+                    "sim_p95": p95,
+                    "inside": inside,
+                    "calibrated": calibrated,
+                    "source": source,
+                    "note": case.note,
+                }
+            )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def to_markdown(frame: pd.DataFrame, seeds: int) -> str:
+    lines = [
+        "# CIS Lab — validation against published results",
+        "",
+        f"Each case ran over {seeds} seeds. *Inside* means the published figure lies in the "
+        "simulated 90% band (5th–95th percentile). *Calibrated* figures were used to set a "
+        "parameter of the case (an in-sample check); the others are out-of-sample.",
+        "",
+        "| case | metric | published | sim median | sim 5% | sim 95% | inside | calibrated |",
+        "|---|---|---:|---:|---:|---:|:---:|:---:|",
+    ]
+
+    def fmt(x: float) -> str:
+        return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.4g}"
+
+    for row in frame.itertuples():
+        if row.inside is None:
+            lines.append(f"| {row.case} | {row.note} | — | — | — | — | — | — |")
+            continue
+        lines.append(
+            f"| {row.case} | {row.metric} | {fmt(row.published)} | {fmt(row.sim_median)} | "
+            f"{fmt(row.sim_p05)} | {fmt(row.sim_p95)} | {'yes' if row.inside else '**no**'} | "
+            f"{'yes' if row.calibrated else 'no'} |"
+        )
+    lines += ["", "Sources of the published figures:", ""]
+    for row in frame.itertuples():
+        if row.source:
+            lines.append(f"- {row.case}, {row.metric}: {row.source}")
+    return "\n".join(lines) + "\n"
+
+
+def figure(frame: pd.DataFrame, path: Path) -> None:
+    """Published figures against simulated bands, one panel row per figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = frame[frame["inside"].notna()].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.2))
+    for i, row in rows.iterrows():
+        scale = max(abs(row.sim_p05), abs(row.sim_p95), abs(row.published), 1e-12)
+        lo, mid, hi, pub = (
+            row.sim_p05 / scale,
+            row.sim_median / scale,
+            row.sim_p95 / scale,
+            row.published / scale,
+        )
+        ax.plot([lo, hi], [i, i], color="#4477aa", linewidth=6, alpha=0.5, solid_capstyle="butt")
+        ax.plot(mid, i, "|", color="#224466", markersize=14)
+        ax.plot(pub, i, "D", color="#228833" if row.inside else "#cc3311", markersize=7)
+    ax.set_yticks(range(len(rows)), [f"{r.case}: {r.metric}" for r in rows.itertuples()])
+    ax.invert_yaxis()
+    ax.set_xlabel(
+        "value ÷ largest absolute value in its row (band: simulated 5–95%; diamond: published)"
+    )
+    ax.axvline(0, color="grey", linewidth=0.5)
+    ax.set_title("Published results against CIS Lab's simulated 90% bands")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write(frame: pd.DataFrame, out: Path, seeds: int) -> None:
+    """report.md, report.csv and report.png, all or nothing."""
+    import shutil
+    import tempfile
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        frame.to_csv(tmp / "report.csv", index=False)
+        (tmp / "report.md").write_text(to_markdown(frame, seeds))
+        figure(frame, tmp / "report.png")
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
