@@ -40,8 +40,9 @@ class Investor(mesa.Agent):
 
     # ------------------------------------------------------------------ decisions
     def prior_gains(self) -> list[float]:
-        """Gain per person the investor expects on each paid metric before any data: the true
-        effect of a typical spell on an average person, as its own model sees it."""
+        """Measured gain per person the investor expects on each paid metric before any data:
+        a typical spell's effect on an average person under the metric's method, as its own
+        model sees it (pre-post counts every success)."""
         sc = self.model.config
         hours = self.model.operator.typical_spell_hours()
         dose = 1.0 - math.exp(-hours / sc.intervention.hours_scale)
@@ -49,10 +50,12 @@ class Investor(mesa.Agent):
         gains = []
         for metric in sc.outcome_metrics:
             p = np.array([metric.baseline_rate])
-            treated = expit(logit(p) - metric.effect_scale * shift)
-            gains.append(
-                float((expected_events(p, metric.kind) - expected_events(treated, metric.kind))[0])
-            )
+            treated = expected_events(expit(logit(p) - metric.effect_scale * shift), metric.kind)
+            if self.model.pre_post_binary(metric):
+                counterfactual = 1.0  # pre-post pays every success
+            else:
+                counterfactual = float(expected_events(p, metric.kind)[0])
+            gains.append(counterfactual - float(treated[0]))
         return gains
 
     def prior_effect(self) -> float:

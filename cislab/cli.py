@@ -21,7 +21,7 @@ app = typer.Typer(
     help="CIS Lab: simulate social impact contracts (contrats à impact social).",
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 

@@ -188,7 +188,7 @@ def figure(frame: pd.DataFrame, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     rows = frame[frame["inside"].notna()].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.2))
+    fig, ax = plt.subplots(figsize=(12, 0.45 * len(rows) + 1.6))
     for i, row in rows.iterrows():
         scale = max(abs(row.sim_p05), abs(row.sim_p95), abs(row.published), 1e-12)
         lo, mid, hi, pub = (
@@ -203,10 +203,11 @@ def figure(frame: pd.DataFrame, path: Path) -> None:
     ax.set_yticks(range(len(rows)), [f"{r.case}: {r.metric}" for r in rows.itertuples()])
     ax.invert_yaxis()
     ax.set_xlabel(
-        "value ÷ largest absolute value in its row (band: simulated 5–95%; diamond: published)"
+        "value ÷ largest absolute value in its row\n"
+        "bar: simulated 5–95%   tick: median   diamond: published (green inside, red outside)"
     )
     ax.axvline(0, color="grey", linewidth=0.5)
-    ax.set_title("Published results against CIS Lab's simulated 90% bands")
+    ax.set_title("Published results against simulated 90% bands")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -17,7 +17,8 @@ from typing import Any
 
 import mesa
 import numpy as np
-from scipy.special import logit
+from scipy.optimize import brentq
+from scipy.special import expit, logit
 from scipy.stats import norm
 
 from agents import Beneficiary, Evaluator, Investor, Operator, State
@@ -34,7 +35,7 @@ from model.population import (
     shifted,
 )
 from model.scenarios import load_scenario
-from model.schema import Evaluation, Metric, Scenario, ThresholdKind
+from model.schema import Evaluation, Metric, OutcomeMetric, Scenario, ThresholdKind
 from model.service import deliver
 from model.terms import PublicStats, effect_size, passes
 
@@ -111,6 +112,7 @@ class CISModel(mesa.Model):
         self.service_stopped: str | None = None
         self.pending: list[tuple[int, CohortResult]] = []
         self._uniforms: dict[object, np.ndarray] = {}
+        self._metric_shifts: dict[int, float] = {}
         self.measure_months = {
             (c + 1) * sc.contract.cohort_months
             + sc.intervention.service_months
@@ -343,13 +345,10 @@ class CISModel(mesa.Model):
             se = math.sqrt(var / n)
         else:
             se = math.sqrt(var * (1.0 / n + 1.0 / (n * sc.evaluator.comparison_matches)))
+        cf_mean = 1.0 if self.pre_post_binary(metric) else mean
         if metric.threshold_kind == ThresholdKind.success_rate:
-            effect = 1.0 - mean + gain_per_person
+            effect = 1.0 - cf_mean + gain_per_person
         else:
-            pre_post_binary = (
-                metric.evaluation == Evaluation.pre_post and metric.kind == Metric.binary
-            )
-            cf_mean = 1.0 if pre_post_binary else mean
             effect = effect_size(metric.threshold_kind, gain_per_person, cf_mean)
             se = effect_size(metric.threshold_kind, se, cf_mean)
         return float(norm.cdf((effect - threshold) / max(se, 1e-9)))
@@ -420,6 +419,8 @@ class CISModel(mesa.Model):
         if self.exits < MIN_EXITS_FOR_ESTIMATE:
             return None
         success = self.positive_exits / self.exits
+        if self.pre_post_binary(primary):  # every success counts: nothing to subtract
+            return success
         rate_gain = success - (1.0 - sc.population.baseline_rate)
         if primary.kind == Metric.frequency:
             # a small service effect moves events 1/(1-p) times as much as the binary rate
@@ -427,10 +428,24 @@ class CISModel(mesa.Model):
         return rate_gain
 
     # ------------------------------------------------------------------ metrics
+    @staticmethod
+    def pre_post_binary(metric: OutcomeMetric) -> bool:
+        """Pre-post on a binary metric: everyone was in the adverse state at entry."""
+        return metric.evaluation == Evaluation.pre_post and metric.kind == Metric.binary
+
     def metric_shift(self, k: int) -> float:
-        """Logit shift that gives metric k its own untreated rate while people keep their rank."""
-        base = self.config.outcome_metrics[k].baseline_rate
-        return float(logit(base) - logit(self.config.population.baseline_rate))
+        """Logit shift that gives metric k its own untreated rate while people keep their rank:
+        solved once so the population's mean risk on the metric is the metric's baseline."""
+        if k not in self._metric_shifts:
+            target = self.config.outcome_metrics[k].baseline_rate
+            if target == self.config.population.baseline_rate:
+                self._metric_shifts[k] = 0.0
+            else:
+                base = logit(self.population.risk)
+                self._metric_shifts[k] = float(
+                    brentq(lambda s: expit(base + s).mean() - target, -20.0, 20.0, xtol=1e-10)
+                )
+        return self._metric_shifts[k]
 
     def metric_risk(self, k: int, idx: np.ndarray) -> np.ndarray:
         return shifted(self.population.risk[idx], self.metric_shift(k))
