@@ -284,16 +284,16 @@ class Operator(mesa.Agent):
         )
         shortfall = np.maximum(0.0, 1.0 - q / standard) if standard > 0 else np.zeros_like(q)
         fine = self.model.audit_probability() * c.audit_detection * c.audit_penalty * shortfall
-        best = (-np.inf, 0.0, np.zeros_like(amplitude), budget)
-        for level, extra in zip(q, wellbeing - fine, strict=True):
-            metric_budget = budget - level * clients
-            plan, price = water_fill(amplitude, rate, metric_budget * months)
-            value = float((amplitude * (1.0 - np.exp(-rate * plan))).sum()) / months
-            total = value + clients * extra
-            if total > best[0]:
-                best = (total, float(level), plan, metric_budget)
-                self.shadow_price = price
-        return best[1], best[2], best[3]
+        metric_budgets = budget - q * clients
+        levels = water_levels(amplitude, rate, metric_budgets * months)
+        top = amplitude * rate
+        log_top = np.log(np.where(top > 0, top, 1e-300))
+        plans = np.maximum(log_top[None, :] - levels[:, None], 0.0) / rate[None, :]
+        value = (amplitude[None, :] * (1.0 - np.exp(-rate[None, :] * plans))).sum(axis=1)
+        total = value / months + clients * (wellbeing - fine)
+        best = int(np.argmax(total))
+        self.shadow_price = math.exp(levels[best])
+        return float(q[best]), plans[best], float(metric_budgets[best])
 
     # ------------------------------------------------------------------ learning
     def learn(self, clients: np.ndarray, observed: np.ndarray) -> None:
@@ -344,25 +344,39 @@ class Operator(mesa.Agent):
         self.model.investor.collect_repayment(amount)
 
 
+def water_levels(amplitude: np.ndarray, rate: np.ndarray, budgets: np.ndarray) -> np.ndarray:
+    """Log shadow price μ at which Σ h_i(μ) equals each budget (see `water_fill`).
+
+    h_i(μ) = max(0, ln(A_i c_i) − ln μ) / c_i, so total hours are piecewise linear in ln μ with
+    a kink where each client becomes worth serving: sort clients by ln(A_i c_i), find for each
+    budget how many are served, and solve that linear piece exactly.
+    """
+    budgets = np.atleast_1d(np.asarray(budgets, dtype=float))
+    top = amplitude * rate
+    served = top > 0
+    if not served.any():
+        return np.full(budgets.shape, -np.inf)
+    log_top = np.log(top[served])
+    inv = 1.0 / rate[served]
+    order = np.argsort(-log_top)
+    lt, inv = log_top[order], inv[order]
+    s1 = np.cumsum(lt * inv)
+    s0 = np.cumsum(inv)
+    # total hours when the level sits at client j's kink (clients before j are served)
+    kinks = np.concatenate([[0.0], s1[:-1] - lt[1:] * s0[:-1]])
+    active = np.clip(np.searchsorted(kinks, budgets, side="right"), 1, lt.size)
+    return (s1[active - 1] - budgets) / s0[active - 1]
+
+
 def water_fill(amplitude: np.ndarray, rate: np.ndarray, budget: float) -> tuple[np.ndarray, float]:
     """Maximise Σ A_i (1 - exp(-c_i h_i)) subject to Σ h_i = budget, h_i ≥ 0.
 
     At the optimum every served client's marginal value equals the shadow price μ:
-    h_i = ln(A_i c_i / μ) / c_i where positive. μ is found by bisection on its logarithm.
+    h_i = ln(A_i c_i / μ) / c_i where positive. Returns the hours and μ.
     """
     top = amplitude * rate
     if budget <= 0 or not (top > 0).any():
         return np.zeros_like(amplitude), float(top.max(initial=0.0))
+    level = float(water_levels(amplitude, rate, np.array([budget]))[0])
     log_top = np.log(np.where(top > 0, top, 1e-300))
-
-    def hours(log_mu: float) -> np.ndarray:
-        return np.maximum(log_top - log_mu, 0.0) / rate
-
-    lo, hi = float(log_top.max()) - 60.0, float(log_top.max())
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if hours(mid).sum() > budget:
-            lo = mid
-        else:
-            hi = mid
-    return hours(hi), float(math.exp(hi))
+    return np.maximum(log_top - level, 0.0) / rate, math.exp(level)
