@@ -19,6 +19,7 @@ from scipy.special import expit, logit
 
 from model.finance import capped_due
 from model.outcomes import expected_events
+from model.schema import Evaluation, Metric
 
 if TYPE_CHECKING:
     from model.cis_model import CISModel
@@ -40,7 +41,11 @@ class Investor(mesa.Agent):
 
     # ------------------------------------------------------------------ decisions
     def prior_effect(self) -> float:
-        """Measured gain per person the investor expects before any data (its own model)."""
+        """Measured gain per person the investor expects before any data (its own model).
+
+        Measured as the contract's method measures it: under pre-post the counterfactual is the
+        situation before entry (an adverse outcome for everyone), so every outcome achieved
+        counts, not just the avoided ones — the investor reads the terms as the operator does."""
         sc = self.model.config
         p = sc.population.baseline_rate
         hours = self.model.operator.typical_spell_hours()
@@ -50,10 +55,10 @@ class Investor(mesa.Agent):
             * (1.0 - math.exp(-hours / sc.intervention.hours_scale))
         )
         metric = sc.contract.metric
-        return float(
-            expected_events(np.array([p]), metric)[0]
-            - expected_events(np.array([expit(logit(p) - shift)]), metric)[0]
-        )
+        untreated = float(expected_events(np.array([p]), metric)[0])
+        if sc.contract.evaluation == Evaluation.pre_post:
+            untreated = 1.0 if metric == Metric.binary else untreated / p
+        return untreated - float(expected_events(np.array([expit(logit(p) - shift)]), metric)[0])
 
     def expected_repayment(self, gain_per_person: float, people: float) -> float:
         """Repayments expected from a measured gain over `people` counted, under the caps."""

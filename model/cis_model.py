@@ -392,7 +392,10 @@ class CISModel(mesa.Model):
             return None
         sc = self.config
         success = self.positive_exits / self.exits
-        rate_gain = success - (1.0 - sc.population.baseline_rate)
+        if sc.contract.evaluation == Evaluation.pre_post:
+            rate_gain = success  # pre-post pays every positive outcome, not only the extra ones
+        else:
+            rate_gain = success - (1.0 - sc.population.baseline_rate)
         if sc.contract.metric == Metric.frequency:
             p = sc.population.baseline_rate
             rate_gain *= float(expected_events(np.array([p]), Metric.frequency)[0]) / p
