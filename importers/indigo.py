@@ -611,7 +611,7 @@ class Reader:
             return None
 
     def cite(self, key: str, label: str) -> str:
-        """ "INDIGO-POJ-0153 field 'label' = value": where a value comes from."""
+        """Where a value comes from, as `INDIGO-POJ-0153 field 'label' = value`."""
         return f"{self.pid} field '{label}' = {shorten(self.text(key) or '?', 60)}"
 
 

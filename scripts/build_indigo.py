@@ -10,8 +10,10 @@ parsing, and the handling of missing or malformed values, happens in one place:
 USD conversion rates (median per currency over every amount INDIGO gives in both), used only
 when a record's amounts come in two currencies.
 
-Usage: python scripts/build_indigo.py [--src /work/shared/data/indigo] [--out data/indigo_projects.json.gz]
-The output is deterministic (sorted keys where order is not meaningful, gzip mtime 0).
+Usage: python scripts/build_indigo.py [--src /work/shared/data/indigo]
+                                      [--out data/indigo_projects.json.gz]
+The output is deterministic (projects sorted by id, gzip mtime 0): rebuilding from the same
+export gives the same bytes.
 """
 
 from __future__ import annotations
@@ -205,7 +207,8 @@ RATE_TRIPLES = {
         (
             "Overall project finance - Total investment commitment - Currency - (Value)",
             f"Overall project finance - Total investment commitment - Amount - {kind} - (Value)",
-            f"Overall project finance - Total investment commitment - Amount USD - {kind} - (Value)",
+            "Overall project finance - Total investment commitment - Amount USD - "
+            f"{kind} - (Value)",
         )
         for kind in ("Min", "Exact", "Max")
     ]
