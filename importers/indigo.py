@@ -1501,9 +1501,14 @@ class _Builder:
 
     def titles(self) -> tuple[str, str]:
         title = shorten(self.title, 80)
+        title_fr = (
+            f"Projet INDIGO {self.pid}"
+            if self.r.text("name") == "" and not self.r.text("alternative_names")
+            else title
+        )
         return (
             f"{title} ({self.countries_text('en')}, INDIGO)",
-            f"{title} ({self.countries_text('fr')}, INDIGO)",
+            f"{title_fr} ({self.countries_text('fr')}, INDIGO)",
         )
 
     def description(self, lang: str) -> str:

@@ -10,7 +10,7 @@ parsing, and the handling of missing or malformed values, happens in one place:
 USD conversion rates (median per currency over every amount INDIGO gives in both), used only
 when a record's amounts come in two currencies.
 
-Usage: python scripts/build_indigo.py [--src /work/shared/data/indigo]
+Usage: python scripts/build_indigo.py [--src ../shared/data/indigo]
                                       [--out data/indigo_projects.json.gz]
 The output is deterministic (projects sorted by id, gzip mtime 0): rebuilding from the same
 export gives the same bytes.
@@ -39,7 +39,7 @@ from importers.indigo import (  # noqa: E402
     parse_number,
 )
 
-DEFAULT_SRC = Path("/work/shared/data/indigo")
+DEFAULT_SRC = ROOT.parent / "shared" / "data" / "indigo"  # ../shared/data/indigo
 DEFAULT_OUT = ROOT / "data" / "indigo_projects.json.gz"
 
 ATTRIBUTION = (

@@ -36,7 +36,7 @@ from model.scenarios import known_paths, load_scenario
 from tests.test_scenarios import uncited_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = Path("/work/shared/data/indigo")  # only to check the shipped file; skipped if absent
+SOURCE = ROOT.parent / "shared" / "data" / "indigo"  # the INDIGO export; test skipped if absent
 runner = CliRunner()
 
 # id -> what it exercises: (sector, country, currency, evaluation) and the record's particulars.
