@@ -51,10 +51,7 @@ class Investor(mesa.Agent):
         for metric in sc.outcome_metrics:
             p = np.array([metric.baseline_rate])
             treated = expected_events(expit(logit(p) - metric.effect_scale * shift), metric.kind)
-            if self.model.pre_post_binary(metric):
-                counterfactual = 1.0  # pre-post pays every success
-            else:
-                counterfactual = float(expected_events(p, metric.kind)[0])
+            counterfactual = self.model.counterfactual_mean(metric, float(p[0]))
             gains.append(counterfactual - float(treated[0]))
         return gains
 
@@ -63,18 +60,24 @@ class Investor(mesa.Agent):
         return self.prior_gains()[0]
 
     def expected_inflow(self, gain_per_person: float, people: float, more: float) -> float:
-        """Repayments plus guarantee the investor expects if it puts in `more` and the contract
-        counts `people` with this primary-metric gain, under every cap."""
+        """Everything the investor expects back (repaid so far, payments already earned, payments
+        on `people` not yet measured at this primary-metric gain, and the guarantee) if it puts in
+        `more`, under every cap."""
         model = self.model
         c = model.config.contract
         p_pass = model.trigger_probability(gain_per_person)
-        payments = min(
-            c.price_per_outcome * model.payment_multiplier * max(gain_per_person, 0.0) * people,
-            model.payment_headroom_amount(),
+        earned = sum(model.payment_for(r) for _, r in model.pending)
+        to_earn = (
+            p_pass
+            * c.price_per_outcome
+            * model.payment_multiplier
+            * max(gain_per_person, 0.0)
+            * max(people, 0.0)
         )
+        payments = min(earned + to_earn, max(c.max_payment - model.state.paid, 0.0))
         advanced = [*self.disbursed, (model.month, max(more, 0.0))]
         cap = capped_due(advanced, self.repaid, model.config.contract_months, c.return_cap)
-        expected = p_pass * min(payments, cap)
+        expected = min(payments, cap)
         invested = sum(a for _, a in advanced)
         repaid = sum(a for _, a in self.repaid)
         return repaid + expected + self.guarantee_cover(invested - repaid - expected)
@@ -146,10 +149,15 @@ class Investor(mesa.Agent):
         ):
             # what going on adds, against stopping now with the people already served
             future_out = self.funds_still_needed()
+            measured = sum(
+                r.counted
+                for r in model.evaluator.results
+                if r.metric == model.config.outcome_metrics[0].name
+            )
             served = float((model.population.enrol_month >= 0).sum())
             future_in = self.expected_inflow(
-                estimate, model.planned_counted(), future_out
-            ) - self.expected_inflow(estimate, served, 0.0)
+                estimate, model.planned_counted() - measured, future_out
+            ) - self.expected_inflow(estimate, served - measured, 0.0)
             if future_out > 0 and future_in < self.demanded_share() * future_out:
                 self.funding = False
                 self.exit_month = model.month

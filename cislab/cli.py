@@ -196,3 +196,9 @@ def validate_cases(
 
 def main() -> None:  # pragma: no cover - entry point
     sys.exit(app())
+
+
+# Commands kept in their own modules, registered last so they can use `fail` and `console`.
+from cislab import indigo_command  # noqa: E402
+
+indigo_command.register(app)

@@ -345,7 +345,7 @@ class CISModel(mesa.Model):
             se = math.sqrt(var / n)
         else:
             se = math.sqrt(var * (1.0 / n + 1.0 / (n * sc.evaluator.comparison_matches)))
-        cf_mean = 1.0 if self.pre_post_binary(metric) else mean
+        cf_mean = self.counterfactual_mean(metric, p)
         if metric.threshold_kind == ThresholdKind.success_rate:
             effect = 1.0 - cf_mean + gain_per_person
         else:
@@ -432,6 +432,18 @@ class CISModel(mesa.Model):
     def pre_post_binary(metric: OutcomeMetric) -> bool:
         """Pre-post on a binary metric: everyone was in the adverse state at entry."""
         return metric.evaluation == Evaluation.pre_post and metric.kind == Metric.binary
+
+    @staticmethod
+    def counterfactual_mean(metric: OutcomeMetric, risk: float) -> float:
+        """The counterfactual the evaluator will set against an average person of this risk.
+
+        Pre-post compares with the window before entry, which entry required to hold an adverse
+        event: 1 for a binary metric, λ / (1 − e^−λ) = λ / p events for a frequency metric.
+        """
+        mean = float(expected_events(np.array([risk]), metric.kind)[0])
+        if metric.evaluation != Evaluation.pre_post:
+            return mean
+        return 1.0 if metric.kind == Metric.binary else mean / risk
 
     def metric_shift(self, k: int) -> float:
         """Logit shift that gives metric k its own untreated rate while people keep their rank:
