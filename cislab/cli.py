@@ -161,8 +161,10 @@ def validate_cases(
     ] = None,
     out: Annotated[Path, typer.Option(help="Report folder.")] = Path("runs/validation"),
 ) -> None:
-    """Run every real case over many seeds and set its published results beside the
-    simulated 90% bands (report.md, report.csv, report.png)."""
+    """Compare every real case's published results with simulated 90% bands.
+
+    Writes report.md, report.csv and report.png.
+    """
     from rich.progress import Progress
 
     from cislab import validate_cases as vc
@@ -194,8 +196,19 @@ def validate_cases(
     console.print(f"[dim]wrote {out}/report.md, report.csv, report.png[/]")
 
 
-def main() -> None:  # pragma: no cover - entry point
-    sys.exit(app())
+def main() -> None:
+    """Entry point: like `app()`, but a usage error is one line on stderr and exit code 2."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(standalone_mode=False)
+    except Exception as exc:
+        if getattr(exc, "exit_code", None) == 2 and hasattr(exc, "format_message"):
+            message = exc.format_message()
+            if message:  # empty when the help was shown for a bare `cislab`
+                err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            sys.exit(2)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 # Commands kept in their own modules, registered last so they can use `fail` and `console`.

@@ -125,3 +125,35 @@ def test_help_imports_no_heavy_package():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--months", "0"], "error: Invalid value for '--months'"),
+        (["run", "--seed", "-1"], "error: Invalid value for '--seed'"),
+        (
+            ["run", "--set", "contract.audit_rate=3"],
+            "error: contract.audit_rate = 3: must be ≤ 1.0",
+        ),
+    ],
+)
+def test_installed_command_prints_one_line_errors(tmp_path, args, message):
+    """The `cislab` entry point turns usage errors into one line on stderr and exit code 2."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from cislab.cli import main; main()",
+            *args,
+            "--out",
+            str(tmp_path / "x"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), out.stderr
+    assert not (tmp_path / "x").exists()
