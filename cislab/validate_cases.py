@@ -215,18 +215,9 @@ def figure(frame: pd.DataFrame, path: Path) -> None:
 
 def write(frame: pd.DataFrame, out: Path, seeds: int) -> None:
     """report.md, report.csv and report.png, all or nothing."""
-    import shutil
-    import tempfile
+    from model.outputs import atomic_folder
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         frame.to_csv(tmp / "report.csv", index=False)
         (tmp / "report.md").write_text(to_markdown(frame, seeds))
         figure(frame, tmp / "report.png")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

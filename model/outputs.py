@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,22 @@ class TableFormat(StrEnum):
     csv = "csv"
 
 
+@contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """Yield a temporary sibling folder that replaces `out` only if the block completes."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        yield tmp
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_run(
     out: Path,
     summary: dict[str, Any],
@@ -29,10 +47,7 @@ def write_run(
     scenario_toml: str | None = None,
 ) -> Path:
     """Write summary.json and one file per table into `out`, atomically."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         for name, frame in tables.items():
             if fmt == TableFormat.parquet:
@@ -41,10 +56,4 @@ def write_run(
                 frame.to_csv(tmp / f"{name}.csv", index=False)
         if scenario_toml is not None:
             (tmp / "scenario.json").write_text(scenario_toml)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out)
