@@ -52,6 +52,13 @@ class Ledger:
         self.balances[payee] += amount
         return float(amount)
 
+    def open(self, party: str, amount: float) -> None:
+        """Add a party with an opening balance (a funder or territory that joins the run)."""
+        if party in self.opening or not np.isfinite(amount) or amount < 0:
+            raise LedgerError(f"cannot open {party!r} with {amount!r}")
+        self.opening[party] = float(amount)
+        self.balances[party] += float(amount)
+
     def balance(self, party: str) -> float:
         return float(self.balances[party])
 

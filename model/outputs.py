@@ -27,8 +27,9 @@ def write_run(
     tables: dict[str, pd.DataFrame],
     fmt: TableFormat = TableFormat.parquet,
     scenario_toml: str | None = None,
+    files: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write summary.json and one file per table into `out`, atomically."""
+    """Write summary.json, one file per table and any extra files into `out`, atomically."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -41,6 +42,8 @@ def write_run(
                 frame.to_csv(tmp / f"{name}.csv", index=False)
         if scenario_toml is not None:
             (tmp / "scenario.json").write_text(scenario_toml)
+        for name, content in (files or {}).items():
+            (tmp / name).write_bytes(content)
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)

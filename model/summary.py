@@ -46,7 +46,7 @@ def summary(model: CISModel) -> dict[str, Any]:
     returned = ledger.total(payee="investor")
     public_cost = payments + evaluation_fees
     public_savings = true_avoided * sc.state.cost_per_event
-    return {
+    out = {
         "scenario": sc.meta.name,
         "seed": model.seed,
         "months": model.month,
@@ -94,6 +94,9 @@ def summary(model: CISModel) -> dict[str, Any]:
         else None,
         "ledger_imbalance": model.max_ledger_imbalance,
     }
+    if model.after is not None:
+        out.update(model.after.summary())
+    return out
 
 
 def timeseries(model: CISModel) -> pd.DataFrame:
