@@ -182,6 +182,7 @@ class AfterContract:
         self.capacity = self.base_capacity if model.signed else 0.0
         self.peak_capacity = self.capacity
         self.fidelity = 1.0
+        self.lowest_fidelity = 1.0
         self.stopped_month: int | None = None
         self.contracts: list[NextContract] = []
         self.decisions: list[Decision] = []
@@ -718,6 +719,7 @@ class AfterContract:
             if excess > 0:
                 self.fidelity *= max(0.0, 1.0 - p.quality_loss * excess)
             self.capacity += added
+            self.lowest_fidelity = min(self.lowest_fidelity, self.fidelity)
         self.peak_capacity = max(self.peak_capacity, self.capacity)
         if self.capacity <= 0 and self.stopped_month is None:
             self.stopped_month = month
@@ -817,6 +819,7 @@ class AfterContract:
             "operator_capacity_end": self.capacity,
             "operator_capacity_peak": self.peak_capacity,
             "fidelity_end": self.fidelity,
+            "fidelity_lowest": self.lowest_fidelity,
             "national_reform_month": self.reform_month,
             "programme_stopped_month": self.stopped_month,
         }
