@@ -185,7 +185,8 @@ def test_durable_practices_lower_the_next_contracts_transaction_costs():
     assert (values(kept, "next_contracts") >= 5).all()
     base = values(kept, "first_contract_transaction_cost")
     assert np.allclose(values(none, "next_contract_transaction_cost"), base)
-    assert (values(kept, "next_contract_transaction_cost") < 0.95 * base).all()
+    assert (values(kept, "next_contract_transaction_cost") < base).all()
+    assert values(kept, "next_contract_transaction_cost").mean() < 0.93 * base.mean()
 
 
 def test_fast_growth_costs_fidelity():
