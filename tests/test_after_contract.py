@@ -23,6 +23,7 @@ from tests.conftest import summaries, values
 
 AFTER = {"after.horizon_years": 10}
 NO_EFFECT = {**AFTER, "intervention.effect": 0.0}
+IMPROVING = {**NO_EFFECT, "context.trend_per_year": -0.3}  # a labour market getting better
 NATIONAL = {
     **AFTER,
     "programme.start_month": 48,
@@ -88,35 +89,49 @@ def test_a_programme_without_effect_is_not_adopted_under_an_rct():
 
 
 def test_a_programme_without_effect_can_be_adopted_under_a_weak_counterfactual():
-    # Pre-post counts every job found as an effect (measured 0.6 per person against a true 0):
-    # seen adopted by the contract's own State in 10/10 runs, ~5,200 people covered. A matched
-    # comparison fooled by creaming (measured 0.12): seen 10/10 as well.
-    for name in ("pre_post", "matched_comparison"):
-        runs = summaries(method(name, NO_EFFECT))
-        assert (values(runs, "adopted") >= 1).mean() >= 0.7, name
-        assert values(runs, "people_covered").mean() > 2_000, name
+    # Pre-post counts every job found as an effect (measured 0.62 per person against a true 0):
+    # seen adopted by the contract's own State in 10/10 runs, ~5,200 people covered. A
+    # historical baseline taken before a labour market improved (measured 0.34): seen adopted in
+    # 10/10 runs, by 1 to 12 territories, ~14,300 people covered.
+    for design in (method("pre_post", NO_EFFECT), method("historical_baseline", IMPROVING)):
+        runs = summaries(design)
+        assert (values(runs, "adopted") >= 1).mean() >= 0.7, design
+        assert values(runs, "people_covered").mean() > 2_000, design
+    assert (values(summaries(method("rct", IMPROVING)), "adopted") == 0).all()
 
 
 def test_stronger_evaluation_methods_scale_fewer_ineffective_programmes():
-    # Scale-up decisions (adoptions, contracts, growth grants) for a programme with no effect.
-    # Seen per run: RCT 0.1, historical baseline 0.1, matched comparison 2.8, pre-post 3.0.
-    scaled = {
-        name: values(summaries(method(name, NO_EFFECT)), "scale_up_decisions").mean()
-        for name in ("rct", "historical_baseline", "matched_comparison", "pre_post")
-    }
-    assert scaled["rct"] <= 0.3
-    assert scaled["matched_comparison"] >= scaled["rct"] + 1.5
-    assert scaled["pre_post"] >= scaled["rct"] + 1.5
-    assert scaled["historical_baseline"] <= scaled["pre_post"]
+    # Scale-up decisions (adoptions, contracts, growth grants) for a programme with no effect,
+    # in a labour market improving by 0.3 logit a year. Seen per run: RCT 0.0, matched
+    # comparison 2.4 (fooled by creaming), historical baseline 8.3 (fooled by the trend),
+    # pre-post 10.5 (fooled by everything); people covered 0, 5,200, 14,300, 19,400.
+    order = ("rct", "matched_comparison", "historical_baseline", "pre_post")
+    scaled = [
+        values(summaries(method(name, IMPROVING)), "scale_up_decisions").mean() for name in order
+    ]
+    covered = [
+        values(summaries(method(name, IMPROVING)), "people_covered").mean() for name in order
+    ]
+    assert scaled[0] <= 0.3
+    for weaker, stronger in zip(scaled[1:], scaled[:-1], strict=True):
+        assert weaker >= stronger - 0.5
+    for weaker, stronger in zip(covered[1:], covered[:-1], strict=True):
+        assert weaker >= stronger - 500
+    assert scaled[-1] >= scaled[0] + 5
+
+
+def inflated_share(runs: list[dict]) -> float:
+    """Scale-ups on inflated evidence over all scale-ups of several runs (0 if none)."""
+    decided = values(runs, "scale_up_decisions").sum()
+    return values(runs, "scale_ups_on_inflated_evidence").sum() / decided if decided else 0.0
 
 
 def test_share_of_scale_ups_on_inflated_evidence_falls_with_stronger_methods():
     # A working programme (true effect ~0.10 per person served). "Inflated" = true effect where
-    # it scales below half the measured effect decided on. Seen (mean share over runs with any
-    # scale-up): RCT 0.02 (5 runs), matched comparison 0.59 (creaming doubles the measure),
-    # pre-post 1.0.
+    # it scales below half the measured effect decided on. Seen (pooled over 10 runs): RCT 0.05
+    # (1 of 19 decisions), matched comparison 0.57 (creaming doubles the measure), pre-post 1.0.
     share = {
-        name: np.nanmean(values(summaries(method(name, AFTER)), "scaled_on_inflated_evidence"))
+        name: inflated_share(summaries(method(name, AFTER)))
         for name in ("rct", "matched_comparison", "pre_post")
     }
     assert share["rct"] < 0.15
@@ -187,6 +202,16 @@ def test_durable_practices_lower_the_next_contracts_transaction_costs():
     assert np.allclose(values(none, "next_contract_transaction_cost"), base)
     assert (values(kept, "next_contract_transaction_cost") < base).all()
     assert values(kept, "next_contract_transaction_cost").mean() < 0.93 * base.mean()
+
+
+def test_longer_structuring_slows_what_contracts_deliver():
+    # French contracts took about three years to structure (CASES.md §9). Seen: ~10,600 people
+    # covered with two years of structuring, ~5,000 with five, for a similar number of contracts.
+    quick = values(summaries(CONTRACTING), "people_covered").mean()
+    slow = values(
+        summaries({**CONTRACTING, "after.contract_lead_months": 60}), "people_covered"
+    ).mean()
+    assert slow < 0.75 * quick
 
 
 def test_fast_growth_costs_fidelity():
