@@ -344,27 +344,29 @@ class AfterContract:
 
     # ------------------------------------------------------------------ service
     def _serve(self, month: int) -> None:
-        """Places are shared among what is funded; the operator's capacity limits them all."""
-        demands: list[tuple[Territory, float, NextContract | None]] = []
-        for t in self.territories:
-            if t.stage == Stage.adopted and t.start_month is not None and t.start_month <= month:
-                demands.append((t, t.people_per_year, None))
-        for contract in self.contracts:
-            if contract.start <= month < contract.end:
-                demands.append(
-                    (self.territories[contract.territory], contract.people_per_year, contract)
-                )
-        wanted = sum(d for _, d, _ in demands)
-        if wanted <= 0:
-            return
+        """The operator serves what is funded, in order, while its capacity lasts: contracts
+        first (it promised their places), then adopted services by the date they started — it
+        opens a territory's service when it has the staff for it."""
+        demands: list[tuple[Territory, float, NextContract | None]] = [
+            (self.territories[c.territory], c.people_per_year, c)
+            for c in sorted(self.contracts, key=lambda c: (c.start, c.territory))
+            if c.start <= month < c.end
+        ]
+        adopted = [
+            t
+            for t in self.territories
+            if t.stage == Stage.adopted and t.start_month is not None and t.start_month <= month
+        ]
+        demands += [(t, t.people_per_year, None) for t in sorted(adopted, key=_start_order)]
         available = self.capacity
         if month < self.model.delivery_end and self.model.service_stopped is None:
             available -= self.base_capacity  # the contract's own places are taken
-        share = min(1.0, max(available, 0.0) / wanted)
         for t, per_year, contract in demands:
-            served = per_year / 12.0 * share
+            places = min(per_year, max(available, 0.0))
+            available -= places
+            served = places / 12.0
             if served <= 0:
-                continue
+                break
             avoided = served * self.true_effect_in(t)
             t.served += served
             t.reached = True
@@ -859,6 +861,10 @@ class AfterContract:
             ]
         )
         return {"territories": territories, "decisions": decisions, "next_contracts": contracts}
+
+
+def _start_order(t: Territory) -> tuple[int, int]:
+    return (t.start_month if t.start_month is not None else 0, t.index)
 
 
 # ---------------------------------------------------------------- reporters (time series)
