@@ -79,6 +79,28 @@ def test_horizon_is_bounded_with_a_one_line_error():
 
 
 # ---------------------------------------------------------------- evidence and adoption
+def test_belief_follows_method_credibility_sample_and_origin():
+    from agents.territory import believe
+    from model.after_contract import Evidence
+    from model.schema import Evaluation
+
+    for name in ("default", "peterborough", "france_cis_programme"):
+        a = load_scenario(name).after
+        credibility = {m: getattr(a, f"credibility_{m.value}") for m in Evaluation}
+        beliefs = [
+            believe([Evidence(0, 0, m, 0.2, 0.02, 500, True)], credibility, a.prudence, lambda e: 1)
+            for m in Evaluation  # rct, matched comparison, historical baseline, pre-post
+        ]
+        assert beliefs == sorted(beliefs, reverse=True) and beliefs[0] > beliefs[-1], name
+    one = {m: 1.0 for m in Evaluation}
+    precise = believe([Evidence(0, 0, Evaluation.rct, 0.2, 0.01, 500, True)], one, 1.0, lambda e: 1)
+    noisy = believe([Evidence(0, 0, Evaluation.rct, 0.2, 0.08, 500, True)], one, 1.0, lambda e: 1)
+    far = believe([Evidence(0, 0, Evaluation.rct, 0.2, 0.01, 500, True)], one, 1.0, lambda e: 0.4)
+    assert precise == pytest.approx(0.19) and noisy == pytest.approx(0.12)
+    assert far == pytest.approx(0.4 * 0.19)
+    assert believe([], one, 1.0, lambda e: 1) is None
+
+
 def test_a_programme_without_effect_is_not_adopted_under_an_rct():
     # Seen: no territory funds it at the end in 10/10 runs; one State adopted on a lucky interim
     # result (first cohort) and dropped it when the final result came (failures stop).
