@@ -79,7 +79,17 @@ def run(
             model.step()
             bar.update(task, completed=model.month, visible=time.perf_counter() - start > 1.0)
     result = collect(model)
-    result.write(out, fmt)
+    files = {}
+    if model.after is not None:  # the adoption curve of the post-contract phase
+        from cislab.figures import adoption_png
+
+        files["adoption.png"] = adoption_png(
+            result.timeseries,
+            sc.meta.start_year,
+            sc.contract_months,
+            f"{sc.meta.title.en or sc.meta.name} — seed {seed}",
+        )
+    result.write(out, fmt, files)
     print_summary(result.summary, title=f"{sc.meta.title.en or sc.meta.name} — seed {seed}")
     console.print(f"[dim]wrote {out}/ in {time.perf_counter() - start:.2f} s[/]")
 
@@ -103,12 +113,23 @@ SUMMARY_ROWS = [
     ("ledger_imbalance", "Ledger imbalance", "{:.2e}"),
 ]
 
+AFTER_ROWS = [
+    ("adopted", "Territories funding it at the end (droit commun)", "{}"),
+    ("territories_reached", "Territories reached", "{}"),
+    ("people_covered", "People covered after the first contract", "{:,.0f}"),
+    ("next_contracts", "Next outcome-based contracts", "{}"),
+    ("scaled_on_inflated_evidence", "Scale-ups on inflated evidence (share)", "{:.0%}"),
+    ("investor_reinvestment", "Investors' reinvestment", "{:,.0f}"),
+    ("public_spending_after", "Public spending after the first contract", "{:,.0f}"),
+]
+
 
 def print_summary(summary: dict, title: str) -> None:
     table = Table(title=title, show_header=True, header_style="bold")
     table.add_column("Indicator")
     table.add_column("Value", justify="right")
-    for key, label, pattern in SUMMARY_ROWS:
+    rows = SUMMARY_ROWS + (AFTER_ROWS if "adopted" in summary else [])
+    for key, label, pattern in rows:
         value = summary.get(key)
         table.add_row(label, "—" if value is None else pattern.format(value))
     console.print(table)

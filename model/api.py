@@ -36,20 +36,32 @@ class RunResult:
         return self._beneficiaries
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {
+        """The run's tables; with a post-contract phase, also territories, decisions and next
+        contracts."""
+        tables = {
             "timeseries": self.timeseries,
             "ledger": self.ledger,
             "cohorts": self.cohorts,
             "beneficiaries": self.beneficiaries,
         }
+        if self.model.after is not None:
+            tables |= self.model.after.tables()
+        return tables
 
-    def write(self, out: str | Path, fmt: TableFormat | str = TableFormat.parquet) -> Path:
+    def write(
+        self,
+        out: str | Path,
+        fmt: TableFormat | str = TableFormat.parquet,
+        files: dict[str, bytes] | None = None,
+    ) -> Path:
+        """Write every table, the summary, the scenario and any extra `files` (e.g. figures)."""
         return write_run(
             Path(out),
             self.summary,
             self.tables(),
             TableFormat(fmt),
             self.model.config.model_dump_json(indent=2),
+            files,
         )
 
 

@@ -23,6 +23,7 @@ from scipy.stats import norm
 
 from agents import Beneficiary, Evaluator, Investor, Operator, State
 from agents.evaluator import CohortResult
+from model.after_contract import AFTER_REPORTERS, AfterContract
 from model.indices import MODEL_REPORTERS
 from model.intake import run_intake
 from model.ledger import Ledger
@@ -67,7 +68,9 @@ class CISModel(mesa.Model):
         self.config = load_scenario(scenario, {**(overrides or {}), **params})
         self.seed = self._stream_seed(rng)
         sc = self.config
-        self.run_months = int(months if months is not None else sc.contract_months)
+        self.run_months = int(
+            months if months is not None else sc.contract_months + sc.after_months
+        )
         if self.run_months < 1:
             raise ValueError("months must be ≥ 1")
         self.month = 0
@@ -147,7 +150,9 @@ class CISModel(mesa.Model):
                 "intermediary_fee",
             )
             self.investor.disbursed.append((0, fee))  # part of the capital the cap applies to
-        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.after = AfterContract(self) if sc.after_months > 0 else None
+        reporters = MODEL_REPORTERS if self.after is None else MODEL_REPORTERS | AFTER_REPORTERS
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def _stream_seed(self, rng: int | np.random.Generator | None) -> int:
         """An integer behind every stream of this run: the seed itself when one is given."""
@@ -220,6 +225,8 @@ class CISModel(mesa.Model):
             self.caseload = int(clients.size)
             self._measure_due()
             self._pay_due()
+        if self.after is not None:
+            self.after.step()
         self.ledger_imbalance = self.ledger.imbalance()
         self.max_ledger_imbalance = max(self.max_ledger_imbalance, self.ledger_imbalance)
         self.datacollector.collect(self)

@@ -8,6 +8,7 @@ source or a sink (the state's budget line, the wider economy).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -52,6 +53,13 @@ class Ledger:
         self.balances[payee] += amount
         return float(amount)
 
+    def open(self, party: str, amount: float) -> None:
+        """Add a party with an opening balance (a funder or territory that joins the run)."""
+        if party in self.opening or not np.isfinite(amount) or amount < 0:
+            raise LedgerError(f"cannot open {party!r} with {amount!r}")
+        self.opening[party] = float(amount)
+        self.balances[party] += float(amount)
+
     def balance(self, party: str) -> float:
         return float(self.balances[party])
 
@@ -64,7 +72,7 @@ class Ledger:
             rebuilt[payee] += amount
         parties = set(rebuilt) | set(self.balances)
         gap = max((abs(rebuilt[p] - self.balances[p]) for p in parties), default=0.0)
-        created = abs(sum(self.balances.values()) - sum(self.opening.values()))
+        created = abs(math.fsum(self.balances.values()) - math.fsum(self.opening.values()))
         return float(max(gap, created))
 
     def total(

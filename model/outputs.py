@@ -45,8 +45,9 @@ def write_run(
     tables: dict[str, pd.DataFrame],
     fmt: TableFormat = TableFormat.parquet,
     scenario_toml: str | None = None,
+    files: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write summary.json and one file per table into `out`, atomically."""
+    """Write summary.json, one file per table and any extra files into `out`, atomically."""
     with atomic_folder(out) as tmp:
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         for name, frame in tables.items():
@@ -56,4 +57,6 @@ def write_run(
                 frame.to_csv(tmp / f"{name}.csv", index=False)
         if scenario_toml is not None:
             (tmp / "scenario.json").write_text(scenario_toml)
+        for name, content in (files or {}).items():
+            (tmp / name).write_bytes(content)
     return Path(out)

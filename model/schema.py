@@ -184,6 +184,81 @@ class OutcomeMetric(Strict):
     target_kind: TargetKind = TargetKind.gain
 
 
+class GraphKind(StrEnum):
+    regional = "regional"  # regions of closely linked territories, few links between regions
+    small_world = "small_world"  # Watts–Strogatz ring of `degree` neighbours, lightly rewired
+    random = "random"  # each pair linked with probability `link_within`
+    complete = "complete"  # every territory sees every other
+
+
+class Territories(Strict):
+    """The territories (e.g. départements) a programme may spread to, each with its own State.
+
+    Territory 0 is the contract's own territory; the others are drawn around it: their eligible
+    flow, budget and how well the programme transfers to them vary (log-normal spreads).
+    """
+
+    count: int = Field(1, ge=1, le=1000)
+    graph: GraphKind = GraphKind.regional
+    regions: int = Field(1, ge=1, le=200)
+    link_within: Fraction = 0.5
+    link_between: Fraction = 0.02
+    degree: int = Field(4, ge=0, le=100)
+    size_spread: float = Field(0.5, ge=0.0, le=3.0)
+    budget_per_year: Money = 500_000.0
+    budget_spread: float = Field(0.5, ge=0.0, le=3.0)
+    context_spread: float = Field(0.2, ge=0.0, le=3.0)
+
+
+class After(Strict):
+    """After the contract (MODEL.md §5): adoption, new funding, durable practices.
+
+    `horizon_years = 0` means no post-contract phase: the run is exactly the contract.
+    Credibility is the share of a measured effect a State believes, by evaluation method.
+    """
+
+    horizon_years: int = Field(0, ge=0, le=30)
+    credibility_rct: Fraction = 1.0
+    credibility_matched_comparison: Fraction = 0.6
+    credibility_historical_baseline: Fraction = 0.4
+    credibility_pre_post: Fraction = 0.2
+    prudence: float = Field(0.5, ge=0.0, le=5.0)
+    transfer: Fraction = 0.7
+    adoption_threshold: float = Field(1.0, gt=0.0, le=20.0)
+    exit_threshold: float = Field(0.5, ge=0.0, le=20.0)
+    imitation: float = Field(1.0, ge=0.0, le=20.0)
+    take_up: Fraction = 0.5
+    adoption_lead_months: int = Field(12, ge=0, le=120)
+    contract_lead_months: int = Field(24, ge=0, le=120)
+    next_contract_years: int = Field(3, ge=1, le=15)
+    practice_gain: Fraction = 0.5
+    practice_decay: Fraction = 0.1
+    practice_spillover: Fraction = 0.1
+    practice_effect: Fraction = 0.5
+    investor_pool: Money = 3_000_000.0
+    philanthropy_pool: Money = 1_000_000.0
+    growth_cost_per_place: Money = 500.0
+    max_growth: float = Field(0.5, ge=0.0, le=10.0)
+    safe_growth: float = Field(0.2, ge=0.0, le=10.0)
+    quality_loss: float = Field(0.5, ge=0.0, le=10.0)
+    quality_recovery: Fraction = 0.3
+    inflated_ratio: Fraction = 0.5
+
+
+class Programme(Strict):
+    """A national programme: an event with its own window, budget and rules (like the French
+    2016 call for projects), and an optional national reform that absorbs the programme."""
+
+    start_month: int = Field(-1, ge=-1, le=1200)
+    open_months: int = Field(12, ge=1, le=240)
+    budget: Money = 0.0
+    max_contracts: int = Field(10, ge=0, le=1000)
+    outcome_share: Fraction = 0.5
+    cost_share: Fraction = 0.5
+    min_credibility: Fraction = 0.0
+    reform_share: Fraction = 0.0
+
+
 class Contract(Strict):
     metric: Metric = Metric.binary
     selection: Selection = Selection.operator
@@ -236,6 +311,9 @@ class Scenario(Strict):
     state: State = State()
     evaluator: Evaluator = Evaluator()
     context: Context = Context()
+    territories: Territories = Territories()
+    after: After = After()
+    programme: Programme = Programme()
     contract: Contract = Contract()
     sources: dict[str, str] = Field(default_factory=dict)
     validation: list[Check] = Field(default_factory=list)
@@ -301,3 +379,8 @@ class Scenario(Strict):
             + c.measurement_months
             + c.payment_lag_months
         )
+
+    @property
+    def after_months(self) -> int:
+        """Months of the post-contract horizon (0: the run ends with the contract)."""
+        return 12 * self.after.horizon_years

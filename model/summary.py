@@ -47,7 +47,7 @@ def summary(model: CISModel) -> dict[str, Any]:
     returned = ledger.total(payee="investor")
     public_cost = payments + evaluation_fees
     public_savings = true_avoided * sc.state.cost_per_event
-    return {
+    out = {
         "scenario": sc.meta.name,
         "seed": model.seed,
         "months": model.month,
@@ -97,6 +97,9 @@ def summary(model: CISModel) -> dict[str, Any]:
         "ledger_imbalance": model.max_ledger_imbalance,
         **metric_summaries(model),
     }
+    if model.after is not None:
+        out.update(model.after.summary())
+    return out
 
 
 def metric_summaries(model: CISModel) -> dict[str, float | None]:
