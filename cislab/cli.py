@@ -155,3 +155,9 @@ def list_scenarios() -> None:
 
 def main() -> None:  # pragma: no cover - entry point
     sys.exit(app())
+
+
+# The teaching game's command lives in its own module (see cislab/play_command.py).
+from cislab.play_command import register as _register_play  # noqa: E402
+
+_register_play(app)

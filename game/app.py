@@ -14,13 +14,13 @@ from pathlib import Path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-import pygame  # noqa: E402
-import pygame_gui  # noqa: E402
+import pygame
+import pygame_gui
 
-from game import i18n  # noqa: E402
-from game.i18n import tr  # noqa: E402
-from game.session import Session, SessionError  # noqa: E402
-from game.stack import SceneStack  # noqa: E402
+from game import i18n
+from game.i18n import tr
+from game.session import Session, SessionError
+from game.stack import SceneStack
 
 CANVAS = (1280, 720)
 THEME = Path(__file__).resolve().parent / "theme.json"
@@ -90,6 +90,7 @@ class App:
         self.toast: tuple[str, float] | None = None
         self.time = 0.0
         self._shot_scene: int | None = None
+        self._pending_shots: list[str] = []
         from game.scenes.title import TitleScene
 
         self.stack.push(TitleScene(self))
@@ -121,8 +122,6 @@ class App:
         for scene in self.stack.scenes:
             if scene.root is not None:
                 scene.rebuild()
-                if scene is not self.stack.top:
-                    scene.pause()
 
     def toggle_language(self) -> None:
         self.set_language("en" if self.lang == "fr" else "fr")
@@ -150,6 +149,10 @@ class App:
         pygame.image.save(self.canvas, str(path))
         self.shot_names.append(name)
         return path
+
+    def shoot_after_draw(self, name: str) -> None:
+        """Take a screenshot once the next frame is drawn (state just changed)."""
+        self._pending_shots.append(name)
 
     def save_session(self, path: Path | None = None) -> None:
         if self.session is None or self.session.model is None:
@@ -209,9 +212,7 @@ class App:
         key, mods = event.key, getattr(event, "mod", 0)
         ctrl = bool(mods & pygame.KMOD_CTRL)
         focused = self.manager.get_focus_set()
-        typing = any(
-            isinstance(el, pygame_gui.elements.UITextEntryLine) for el in (focused or ())
-        )
+        typing = any(isinstance(el, pygame_gui.elements.UITextEntryLine) for el in (focused or ()))
         if key == pygame.K_F1:
             from game.scenes.overlays import HelpScene
 
@@ -242,7 +243,9 @@ class App:
             return True
         return typing and not ctrl  # let a text field have its keys
 
-    def frame(self, events: list[pygame.event.Event] | None = None, dt: float | None = None) -> None:
+    def frame(
+        self, events: list[pygame.event.Event] | None = None, dt: float | None = None
+    ) -> None:
         """One frame: events, update, draw, present. Tests call it with their own events."""
         elapsed = self.clock.tick(0 if self.autoplay else 60) / 1000.0
         dt = elapsed if dt is None else dt
@@ -258,6 +261,8 @@ class App:
         self.manager.update(dt)
         top.update(dt)
         self.draw()
+        while self._pending_shots:
+            self.shoot(self._pending_shots.pop(0))
         self._autoplay_tick(top)
 
     def draw(self) -> None:

@@ -46,9 +46,7 @@ def _clip(x: float) -> float:
 
 def post_contract(result: RunResult) -> dict[str, Any]:
     """Whatever the model reports about the time after the contract (empty if nothing)."""
-    return {
-        k: v for k, v in result.summary.items() if any(word in k for word in ADOPTION_KEYS)
-    }
+    return {k: v for k, v in result.summary.items() if any(word in k for word in ADOPTION_KEYS)}
 
 
 def scores(result: RunResult) -> dict[str, float | None]:

@@ -49,7 +49,9 @@ DECISIONS: dict[str, tuple[Decision, ...]] = {
         Decision("exit", "action"),
     ),
     "operator": (
-        Decision("targeting", "choice", options=("own", "hardest_first", "easiest_first", "random")),
+        Decision(
+            "targeting", "choice", options=("own", "hardest_first", "easiest_first", "random")
+        ),
         Decision("effort", "choice", options=("own", "metric", "standard", "generous")),
         Decision("mission_weight", "slider", low=0.0, high=1.0, step=0.05),
     ),

@@ -41,7 +41,9 @@ def pct(value: float | None, decimals: int = 0, signed: bool = False) -> str:
     if missing(value):
         return tr("fmt.na")
     text = _group(abs(value) * 100, decimals)
-    sign = ("+" if value > 0 else "−" if value < 0 else "") if signed else ("−" if value < 0 else "")
+    sign = (
+        ("+" if value > 0 else "−" if value < 0 else "") if signed else ("−" if value < 0 else "")
+    )
     return f"{sign}{text}\u202f%" if language() == "fr" else f"{sign}{text}%"
 
 

@@ -73,7 +73,9 @@ class Lever:
 
 
 CONTRACT_LEVERS: tuple[Lever, ...] = (
-    Lever("contract.selection", "choice", options=("operator", "public_referral", "random_referral")),
+    Lever(
+        "contract.selection", "choice", options=("operator", "public_referral", "random_referral")
+    ),
     Lever(
         "contract.evaluation",
         "choice",
@@ -81,9 +83,7 @@ CONTRACT_LEVERS: tuple[Lever, ...] = (
     ),
     Lever("contract.metric", "choice", options=("binary", "frequency")),
     Lever("contract.threshold", "slider", 0.0, 0.3, 0.01, unit="pct", negotiable=True),
-    Lever(
-        "contract.price_per_outcome", "slider", 1000, 40000, 500, unit="money", negotiable=True
-    ),
+    Lever("contract.price_per_outcome", "slider", 1000, 40000, 500, unit="money", negotiable=True),
     Lever("contract.max_payment", "slider", 200_000, 12_000_000, 100_000, unit="money"),
     Lever("contract.return_cap", "slider", 0.0, 0.2, 0.005, unit="pct", negotiable=True),
     Lever("contract.cap_at_savings", "toggle"),

@@ -149,9 +149,7 @@ class Session:
         model = self._need_model()
         for role in ROLES:
             if role not in self.humans:
-                self._record(
-                    "agent", role, decisions.agent_report(model, role, self.turn_start)
-                )
+                self._record("agent", role, decisions.agent_report(model, role, self.turn_start))
         self.turn += 1
         self.turn_open = False
         if model.running:

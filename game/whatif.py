@@ -37,7 +37,9 @@ class WhatIf:
         """Mean, min and max of each output over the seeds (NaN where undefined)."""
         key = tuple(sorted((k, repr(v)) for k, v in overrides.items()))
         if key not in self._cache:
-            runs = [run(self.scenario, seed=s, overrides=dict(overrides)).summary for s in self.seeds]
+            runs = [
+                run(self.scenario, seed=s, overrides=dict(overrides)).summary for s in self.seeds
+            ]
             out = {}
             for name in OUTPUTS:
                 vals = np.array(

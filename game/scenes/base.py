@@ -69,8 +69,13 @@ class Scene:
         self.ui, self._names = {}, {}
 
     def rebuild(self) -> None:
+        """Rebuild widgets from state — unless the scene has already left the stack."""
+        if self not in self.app.stack.scenes:
+            return
         self.clear()
         self.build()
+        if self is not self.app.stack.top:
+            self.pause()
 
     # ------------------------------------------------------------------ to override
     def build_ui(self) -> None:
@@ -187,11 +192,15 @@ class Scene:
     def textbox(self, name: str, rect: Rect, html: str) -> UITextBox:
         return self._keep(
             name,
-            UITextBox(html, rect, self.app.manager, container=self.root, object_id=_oid(None, name)),
+            UITextBox(
+                html, rect, self.app.manager, container=self.root, object_id=_oid(None, name)
+            ),
         )
 
     def entry(self, name: str, rect: Rect, value: str = "") -> UITextEntryLine:
-        el = UITextEntryLine(rect, self.app.manager, container=self.root, object_id=_oid(None, name))
+        el = UITextEntryLine(
+            rect, self.app.manager, container=self.root, object_id=_oid(None, name)
+        )
         el.set_text(value)
         return self._keep(name, el)
 
@@ -201,8 +210,12 @@ class Scene:
         self.label("title", Rect(24, 10, w - 360, 44), title, "@h1")
         if subtitle:
             self.label("subtitle", Rect(26, 52, w - 360, 26), subtitle, "@muted")
-        self.button("lang", Rect(w - 300, 14, 150, 36), tr("ui.switch_language"),
-                    tip=tr("tip.switch_language"))
+        self.button(
+            "lang",
+            Rect(w - 300, 14, 150, 36),
+            tr("ui.switch_language"),
+            tip=tr("tip.switch_language"),
+        )
         self.button("help", Rect(w - 140, 14, 116, 36), tr("ui.keys"), tip=tr("tip.keys"))
 
 

@@ -21,8 +21,8 @@ from game.scenes import lever_rows
 from game.scenes.base import Rect, Scene
 from model.scenarios import ScenarioError
 
-LEFT = CONTRACT_LEVERS[:3] + CONTRACT_LEVERS[13:] + CONTRACT_LEVERS[7:10]
-RIGHT = CONTRACT_LEVERS[3:7] + CONTRACT_LEVERS[10:13]
+ORDER = CONTRACT_LEVERS[:3] + CONTRACT_LEVERS[13:] + CONTRACT_LEVERS[3:13]
+ROW = 39
 
 
 class ContractScene(Scene):
@@ -49,15 +49,20 @@ class ContractScene(Scene):
 
     def build_ui(self) -> None:
         self.header(tr("contract.title"), tr("contract.subtitle"))
-        y0 = 96
-        for i, lv in enumerate(LEFT):
-            lever_rows.add_row(self, lv, 24, y0 + i * lever_rows.ROW_H, 410,
-                               self.values[lv.path], self.currency, self.editable(lv.path))
-        for i, lv in enumerate(RIGHT):
-            lever_rows.add_row(self, lv, 450, y0 + i * lever_rows.ROW_H, 410,
-                               self.values[lv.path], self.currency, self.editable(lv.path))
-        self.label("hint", Rect(450, y0 + 7 * lever_rows.ROW_H + 6, 410, 56),
-                   tr("contract.tooltip_hint"), "@muted")
+        y0 = 92
+        for i, lv in enumerate(ORDER):
+            lever_rows.add_row(
+                self,
+                lv,
+                24,
+                y0 + i * ROW,
+                832,
+                self.values[lv.path],
+                self.currency,
+                self.editable(lv.path),
+                label_share=0.36,
+            )
+        self.label("hint", Rect(24, 650, 640, 30), tr("contract.tooltip_hint"), "@muted")
         self.label("stage", Rect(880, 96, 376, 32), self._stage_text(), "@h2")
         self.textbox("history", Rect(880, 132, 376, 380), self._history_html())
         self._buttons()
@@ -83,7 +88,7 @@ class ContractScene(Scene):
         elif human and stage == "state_reply":
             self.button("accept_counter", r1, tr("neg.accept_counter"), cls="@primary")
             self.button("reject_counter", r2, tr("neg.reject_counter"))
-        self.button("back", Rect(24, 650, 180, 46), tr("ui.back"))
+        self.button("back", Rect(880, 596, 180, 44), tr("ui.back"))
 
     def _history_html(self) -> str:
         lines = []
@@ -189,9 +194,17 @@ class PredictScene(Scene):
             self.dropdown(f"a:{key}", Rect(860, y, 200, 36), options, self.answers[key])
             y += 64
         self.label("q:payments_share", Rect(24, y, 820, 36), tr("predict.q.payments_share"))
-        self.slider("a:payments_share", Rect(860, y + 3, 300, 30),
-                    float(self.answers["payments_share"]), 0.0, 1.0, 0.05)
-        self.label("v:payments_share", Rect(1170, y, 90, 36), fmt.pct(self.answers["payments_share"]))
+        self.slider(
+            "a:payments_share",
+            Rect(860, y + 3, 300, 30),
+            float(self.answers["payments_share"]),
+            0.0,
+            1.0,
+            0.05,
+        )
+        self.label(
+            "v:payments_share", Rect(1170, y, 90, 36), fmt.pct(self.answers["payments_share"])
+        )
         y += 64
         self.label("q:note", Rect(24, y, 820, 36), tr("predict.q.note"))
         self.entry("a:note", Rect(24, y + 40, 1036, 40), str(self.answers["note"]))

@@ -39,8 +39,13 @@ class AfterScene(Scene):
         if not s.get("contract_signed"):
             lines.append(tr("after.not_signed"))
         if s.get("terminated"):
-            lines.append(tr("after.terminated", reason=tr(f"reason.{s['terminated']}"),
-                            month=s.get("termination_month")))
+            lines.append(
+                tr(
+                    "after.terminated",
+                    reason=tr(f"reason.{s['terminated']}"),
+                    month=s.get("termination_month"),
+                )
+            )
         post = debrief.post_contract(self.result)
         if post:
             for key, value in post.items():
@@ -58,15 +63,33 @@ class AfterScene(Scene):
         s, cur = self.result.summary, self.session.base.meta.currency
         lines = [f"<b>{tr('after.evidence')}</b>"]
         for row in self.result.cohorts.itertuples():
-            lines.append(tr("after.cohort", n=row.cohort + 1, measured=fmt.num(row.measured_effect, 3),
-                            true=fmt.num(row.true_effect, 3),
-                            verdict=tr("ui.paid") if row.paid > 0 else tr("ui.not_paid")))
+            lines.append(
+                tr(
+                    "after.cohort",
+                    n=row.cohort + 1,
+                    measured=fmt.num(row.measured_effect, 3),
+                    true=fmt.num(row.true_effect, 3),
+                    verdict=tr("ui.paid") if row.paid > 0 else tr("ui.not_paid"),
+                )
+            )
         lines.append("")
-        lines.append(tr("after.cost", cost=fmt.money(s.get("public_cost"), cur),
-                        savings=fmt.money(s.get("public_savings"), cur)))
-        lines.append(tr("after.per_outcome", value=fmt.money(s.get("cost_per_avoided_event"), cur),
-                        saving=fmt.money(self.session.base.state.cost_per_event, cur)))
-        lines.append(tr("after.method", method=tr(f"opt.{self.session.model.config.contract.evaluation}")))
+        lines.append(
+            tr(
+                "after.cost",
+                cost=fmt.money(s.get("public_cost"), cur),
+                savings=fmt.money(s.get("public_savings"), cur),
+            )
+        )
+        lines.append(
+            tr(
+                "after.per_outcome",
+                value=fmt.money(s.get("cost_per_avoided_event"), cur),
+                saving=fmt.money(self.session.base.state.cost_per_event, cur),
+            )
+        )
+        lines.append(
+            tr("after.method", method=tr(f"opt.{self.session.model.config.contract.evaluation}"))
+        )
         return "<br>".join(lines)
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
@@ -107,17 +130,28 @@ class DebriefScene(Scene):
         self.header(tr("debrief.title"), tr("debrief.subtitle"))
         self.textbox("incidents", Rect(24, 336, 400, 300), self._incidents_html())
         self.textbox("predictions", Rect(440, 336, 400, 300), self._predictions_html())
-        self.button("export", Rect(24, 650, 260, 48), tr("debrief.export"),
-                    tip=tr("tip.export"), cls="@primary")
-        self.button("explore", Rect(296, 650, 240, 48), tr("play.explore"))
-        self.button("again", Rect(548, 650, 240, 48), tr("debrief.again"))
-        self.button("quit", Rect(800, 650, 200, 48), tr("title.quit"))
+        self.button(
+            "export",
+            Rect(24, 650, 260, 48),
+            tr("debrief.export"),
+            tip=tr("tip.export"),
+            cls="@primary",
+        )
+        self.button("explore", Rect(296, 650, 176, 48), tr("play.explore"))
+        self.button("again", Rect(484, 650, 200, 48), tr("debrief.again"))
+        self.button("quit", Rect(696, 650, 144, 48), tr("title.quit"))
 
     def _incidents_html(self) -> str:
         lines = [f"<b>{tr('debrief.incidents')}</b>"]
         for inc in self.incidents:
-            lines.append(tr(f"incident.{inc.kind}", month=inc.month, value=fmt.num(inc.value, 3),
-                            money=fmt.money(inc.value, self.session.base.meta.currency)))
+            lines.append(
+                tr(
+                    f"incident.{inc.kind}",
+                    month=inc.month,
+                    value=fmt.num(inc.value, 3),
+                    money=fmt.money(inc.value, self.session.base.meta.currency),
+                )
+            )
         if len(lines) == 1:
             lines.append(tr("debrief.no_incident"))
         return "<br>".join(lines)
@@ -134,22 +168,38 @@ class DebriefScene(Scene):
                 actual = fmt.pct(row["actual"])
             else:
                 guess, actual = tr(f"ui.{row['predicted']}"), tr(f"ui.{row['actual']}")
-            mark = "✔" if row["right"] else "✘"
-            lines.append(tr("debrief.prediction_row", q=tr(f"predict.short.{key}"), guess=guess,
-                            actual=actual, mark=mark))
+            mark = tr("debrief.right") if row["right"] else tr("debrief.wrong")
+            lines.append(
+                tr(
+                    "debrief.prediction_row",
+                    q=tr(f"predict.short.{key}"),
+                    guess=guess,
+                    actual=actual,
+                    mark=mark,
+                )
+            )
         note = self.session.predictions.get("note")
         if note:
             lines.append(f"<i>« {note} »</i>" if self.app.lang == "fr" else f"<i>“{note}”</i>")
         return "<br>".join(lines)
 
     def draw(self, surface: pygame.Surface) -> None:
-        rows = [(tr(f"score.{d}"), self.scores[d], tr("score.not_modelled")) for d in debrief.DIMENSIONS]
+        rows = [
+            (tr(f"score.{d}"), self.scores[d], tr("score.not_modelled")) for d in debrief.DIMENSIONS
+        ]
         charts.score_bars(surface, Rect(24, 92, 816, 236), tr("debrief.scores"), rows)
-        self.draw_charts(surface, Rect(856, 92, 408, 190), Rect(856, 290, 408, 190),
-                         Rect(856, 488, 408, 190))
+        self.draw_charts(
+            surface, Rect(856, 92, 408, 190), Rect(856, 290, 408, 190), Rect(856, 488, 408, 196)
+        )
         if self.exported:
-            text.draw(surface, tr("debrief.exported", path=str(self.exported)), (1012, 660), 13,
-                      text.MUTED, max_width=252)
+            text.draw(
+                surface,
+                tr("debrief.exported", path=str(self.exported)),
+                (856, 690),
+                13,
+                text.MUTED,
+                max_width=408,
+            )
 
     def draw_charts(self, surface, r1, r2, r3) -> None:
         ts = self.result.timeseries
@@ -159,20 +209,45 @@ class DebriefScene(Scene):
         def col(name):
             return ts[name].to_numpy(dtype=float) if name in ts else np.zeros(0)
 
-        charts.line_chart(surface, r1, tr("chart.effects"),
-                          [(tr("chart.measured"), col("measured_effect"), EFFECT_COLOURS[0]),
-                           (tr("chart.true"), col("true_effect"), EFFECT_COLOURS[1])],
-                          n, lambda v: fmt.num(v, 2), tr("chart.months"))
-        charts.line_chart(surface, r2, tr("chart.indices"),
-                          [(tr("chart.creaming"), col("creaming_index"), INDEX_COLOURS[0]),
-                           (tr("chart.parking"), col("parking_index"), INDEX_COLOURS[1]),
-                           (tr("chart.gaming"), col("gaming_index"), INDEX_COLOURS[2])],
-                          n, lambda v: fmt.num(v, 2), tr("chart.months"))
-        charts.line_chart(surface, r3, tr("chart.money"),
-                          [(tr("chart.operator_cash"), col("operator_cash"), MONEY_COLOURS[0]),
-                           (tr("chart.investor_cash"), col("investor_cash"), MONEY_COLOURS[1]),
-                           (tr("chart.paid"), col("outcome_payments_cum"), MONEY_COLOURS[2])],
-                          n, lambda v: fmt.money(v, cur), tr("chart.months"))
+        charts.line_chart(
+            surface,
+            r1,
+            tr("chart.effects"),
+            [
+                (tr("chart.measured"), col("measured_effect"), EFFECT_COLOURS[0]),
+                (tr("chart.true"), col("true_effect"), EFFECT_COLOURS[1]),
+            ],
+            n,
+            lambda v: fmt.num(v, 2),
+            tr("chart.months"),
+            no_data=tr("chart.no_data"),
+        )
+        charts.line_chart(
+            surface,
+            r2,
+            tr("chart.indices"),
+            [
+                (tr("chart.creaming"), col("creaming_index"), INDEX_COLOURS[0]),
+                (tr("chart.parking"), col("parking_index"), INDEX_COLOURS[1]),
+                (tr("chart.gaming"), col("gaming_index"), INDEX_COLOURS[2]),
+            ],
+            n,
+            lambda v: fmt.num(v, 2),
+            tr("chart.months"),
+        )
+        charts.line_chart(
+            surface,
+            r3,
+            tr("chart.money"),
+            [
+                (tr("chart.operator_cash"), col("operator_cash"), MONEY_COLOURS[0]),
+                (tr("chart.investor_cash"), col("investor_cash"), MONEY_COLOURS[1]),
+                (tr("chart.paid"), col("outcome_payments_cum"), MONEY_COLOURS[2]),
+            ],
+            n,
+            lambda v: fmt.money(v, cur),
+            tr("chart.months"),
+        )
 
     def export(self, out: Path | None = None) -> Path:
         """CSV tables and PNG charts (and this screen) for the workshop's wrap-up."""

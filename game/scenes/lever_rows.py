@@ -41,32 +41,52 @@ def add_row(
     value: Any,
     currency: str,
     enabled: bool = True,
+    label_share: float = 0.44,
 ) -> None:
     """Label (with tooltip), then the widget; sliders get their value on the right."""
-    label_w = int(width * 0.44)
+    label_w = int(width * label_share)
     widget_w = width - label_w - 8
-    scene.button(f"lbl:{lever.path}", Rect(x, y, label_w, 36), tr(lever.label_key),
-                 tip=tr(lever.tip_key), cls="@lever")
+    scene.button(
+        f"lbl:{lever.path}",
+        Rect(x, y, label_w, 34),
+        tr(lever.label_key),
+        tip=tr(lever.tip_key),
+        cls="@lever",
+    )
     wx = x + label_w + 8
     name = f"lv:{lever.path}"
     if lever.kind == "choice":
         options = {opt: tr(f"opt.{opt}") for opt in lever.options}
-        el = scene.dropdown(name, Rect(wx, y, widget_w, 36), options, value)
+        el = scene.dropdown(name, Rect(wx, y, widget_w, 34), options, value)
     elif lever.kind == "toggle":
-        el = scene.button(name, Rect(wx, y, widget_w, 36), show(lever, value, currency),
-                          cls="@on" if value else None)
+        el = scene.button(
+            name,
+            Rect(wx, y, widget_w, 34),
+            show(lever, value, currency),
+            cls="@on" if value else None,
+        )
     else:
         value_w = 96
-        el = scene.slider(name, Rect(wx, y + 3, widget_w - value_w - 6, 30), float(value),
-                          lever.low, lever.high, lever.step)
-        scene.label(f"val:{lever.path}", Rect(x + width - value_w, y, value_w, 36),
-                    show(lever, value, currency))
+        el = scene.slider(
+            name,
+            Rect(wx, y + 2, widget_w - value_w - 6, 30),
+            float(value),
+            lever.low,
+            lever.high,
+            lever.step,
+        )
+        scene.label(
+            f"val:{lever.path}",
+            Rect(x + width - value_w, y, value_w, 34),
+            show(lever, value, currency),
+        )
     if not enabled:
         el.disable()
 
 
-def handle(scene: Scene, name: str, event: pygame.event.Event, values: dict[str, Any],
-           currency: str) -> str | None:
+def handle(
+    scene: Scene, name: str, event: pygame.event.Event, values: dict[str, Any], currency: str
+) -> str | None:
     """Update `values` from a lever widget's event; returns the lever path changed, if any."""
     if not name.startswith("lv:"):
         return None
@@ -79,8 +99,7 @@ def handle(scene: Scene, name: str, event: pygame.event.Event, values: dict[str,
         button = scene.ui[name]
         button.set_text(show(lever, values[path], currency))
         button.change_object_id(
-            pygame_gui.core.ObjectID(class_id="@on" if values[path] else None,
-                                     object_id=f"#{name}")
+            pygame_gui.core.ObjectID(class_id="@on" if values[path] else None, object_id=f"#{name}")
         )
     elif lever.kind == "slider" and event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
         values[path] = lever.clamp(event.value)

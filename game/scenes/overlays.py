@@ -38,14 +38,26 @@ class PauseScene(Scene):
         self.label("speed", Rect(x, 122, w, 30), tr("pause.speed", speed=self.app.speed_label()))
         self.button("slower", Rect(x, 156, 195, 42), tr("pause.slower"))
         self.button("faster", Rect(x + 205, 156, 195, 42), tr("pause.faster"))
-        items = [("resume", "pause.resume"), ("undo", "play.undo"), ("fork", "play.fork"),
-                 ("return", "pause.return_fork"), ("save", "pause.save"), ("load", "pause.load"),
-                 ("explore", "play.explore"), ("lang", "ui.switch_language"),
-                 ("fullscreen", "pause.fullscreen"), ("title_screen", "pause.quit_title")]
+        items = [
+            ("resume", "pause.resume"),
+            ("undo", "play.undo"),
+            ("fork", "play.fork"),
+            ("return", "pause.return_fork"),
+            ("save", "pause.save"),
+            ("load", "pause.load"),
+            ("explore", "play.explore"),
+            ("lang", "ui.switch_language"),
+            ("fullscreen", "pause.fullscreen"),
+            ("title_screen", "pause.quit_title"),
+        ]
         for i, (name, key) in enumerate(items):
             col, row = i % 2, i // 2
-            self.button(name, Rect(x + col * 205, 212 + row * 54, 195, 46), tr(key),
-                        cls="@primary" if name == "resume" else None)
+            self.button(
+                name,
+                Rect(x + col * 205, 212 + row * 54, 195, 46),
+                tr(key),
+                cls="@primary" if name == "resume" else None,
+            )
         session = self.app.session
         if session is None or not session.can_undo:
             self.ui["undo"].disable()
@@ -193,8 +205,7 @@ class ExploreScene(Scene):
         y += 32
         for i, lv in enumerate(self.levers):
             if i == len(EXPLORE_LEVERS):
-                self.label("assumptions", Rect(24, y, 480, 32), tr("explore.assumptions"),
-                           "@h2")
+                self.label("assumptions", Rect(24, y, 480, 32), tr("explore.assumptions"), "@h2")
                 y += 32
             lever_rows.add_row(self, lv, 24, y, 480, self.values[lv.path], self.currency)
             y += 38
@@ -245,21 +256,29 @@ class ExploreScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         area = Rect(524, 92, 740, 578)
-        text.draw(surface, tr("explore.results", n=len(self.whatif.seeds)), area.topleft, 20,
-                  bold=True)
+        text.draw(
+            surface, tr("explore.results", n=len(self.whatif.seeds)), area.topleft, 20, bold=True
+        )
         lx = area.left
         for colour, key in ((BASE_COLOUR, "explore.baseline"), (CURRENT_COLOUR, "explore.current")):
             pygame.draw.rect(surface, colour, Rect(lx, area.top + 34, 18, 14), border_radius=3)
             r = text.draw(surface, tr(key), (lx + 24, area.top + 30), 15)
             lx = r.right + 20
         note = self.error or tr("explore.timing", seconds=fmt.num(self.last_seconds, 2))
-        text.draw(surface, note, (area.right, area.top + 30), 14, text.MUTED, "topright")
+        text.draw(surface, note, (area.right, area.top + 30), 14, text.MUTED, anchor="topright")
         w, h = (area.width - 12) // 2, 124
         for i, key in enumerate(OUTPUTS):
             col, row = i % 2, i // 2
             rect = Rect(area.left + col * (w + 12), area.top + 60 + row * (h + 8), w, h)
-            charts.paired_bars(surface, rect, tr(f"out.{key}"), self.baseline[key],
-                               self.current[key], self._fmt(key), (BASE_COLOUR, CURRENT_COLOUR))
+            charts.paired_bars(
+                surface,
+                rect,
+                tr(f"out.{key}"),
+                self.baseline[key],
+                self.current[key],
+                self._fmt(key),
+                (BASE_COLOUR, CURRENT_COLOUR),
+            )
 
     def _fmt(self, key: str):
         if key in ("outcome_payments", "public_savings"):
@@ -274,6 +293,6 @@ class ExploreScene(Scene):
             self.values["contract.selection"] = "random_referral"
             self.rerun()
             self.rebuild()
-            self.app.shoot("explore_changed")
+            self.app.shoot_after_draw("explore_changed")
         else:
             self.leave()

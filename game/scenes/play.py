@@ -74,9 +74,13 @@ class PlayScene(Scene):
         title = getattr(sc.meta.title, self.app.lang) or sc.meta.title.en
         self.label("title", Rect(16, 8, 600, 34), title, "@h2")
         self.label("status", Rect(16, 40, 640, 26), self._status(), "@muted")
-        buttons = [("menu", "play.menu", "tip.menu"), ("undo", "play.undo", "tip.undo"),
-                   ("fork", "play.fork", "tip.fork"), ("explore", "play.explore", "tip.explore"),
-                   ("lang", "ui.switch_language", "tip.switch_language")]
+        buttons = [
+            ("menu", "play.menu", "tip.menu"),
+            ("undo", "play.undo", "tip.undo"),
+            ("fork", "play.fork", "tip.fork"),
+            ("explore", "play.explore", "tip.explore"),
+            ("lang", "ui.switch_language", "tip.switch_language"),
+        ]
         for i, (name, key, tip) in enumerate(buttons):
             self.button(name, Rect(680 + i * 118, 12, 110, 38), tr(key), tip=tr(tip))
         if not s.can_undo:
@@ -96,55 +100,88 @@ class PlayScene(Scene):
             if self.phase == "run" and not self.auto_run:
                 self.ui["run"].disable()
             return
-        seat_text = tr("play.seat", role=tr(f"role.{role}"), n=self.seat + 1,
-                       total=len(self.session.humans))
+        seat_text = tr(
+            "play.seat", role=tr(f"role.{role}"), n=self.seat + 1, total=len(self.session.humans)
+        )
         self.label("panel_title", Rect(x, 66, w, 34), seat_text, "@h2")
         values = {**decisions.current(self.model, role), **self.pending}
         self.pending = dict(values)
         for i, dec in enumerate(DECISIONS[role]):
             ry = y + i * 48
-            self.button(f"lbl:{dec.id}", Rect(x, ry, 230, 40), tr(dec.label_key),
-                        tip=tr(dec.tip_key), cls="@lever")
+            self.button(
+                f"lbl:{dec.id}",
+                Rect(x, ry, 230, 40),
+                tr(dec.label_key),
+                tip=tr(dec.tip_key),
+                cls="@lever",
+            )
             name = f"dec:{dec.id}"
             value = values[dec.id]
             if dec.kind == "choice":
                 opts = {o: tr(f"choice.{dec.id}.{o}") for o in dec.options}
                 self.dropdown(name, Rect(x + 240, ry, w - 240, 40), opts, value)
             elif dec.kind == "slider":
-                self.slider(name, Rect(x + 240, ry + 4, w - 350, 32), float(value), dec.low,
-                            dec.high, dec.step)
+                self.slider(
+                    name,
+                    Rect(x + 240, ry + 4, w - 350, 32),
+                    float(value),
+                    dec.low,
+                    dec.high,
+                    dec.step,
+                )
                 self.label(f"val:{dec.id}", Rect(x + w - 100, ry, 100, 40), fmt.pct(value))
             else:
                 done = bool(value)
-                el = self.button(name, Rect(x + 240, ry, w - 240, 40),
-                                 tr(f"action.{dec.id}.{'done' if done else 'todo'}"),
-                                 cls="@danger" if dec.id == "exit" else None)
+                el = self.button(
+                    name,
+                    Rect(x + 240, ry, w - 240, 40),
+                    tr(f"action.{dec.id}.{'done' if done else 'todo'}"),
+                    cls="@danger" if dec.id == "exit" else None,
+                )
                 if done and (dec.id == "exit" or self.pending.get(f"_{dec.id}_applied")):
                     el.disable()
         self.textbox("reports", Rect(x, y + 150, w, 76), self._role_note(role))
-        self.button("done", Rect(x, 342, w, 44), tr("play.end_turn"), tip=tr("tip.end_turn"),
-                    cls="@primary")
+        self.button(
+            "done", Rect(x, 342, w, 44), tr("play.end_turn"), tip=tr("tip.end_turn"), cls="@primary"
+        )
 
     def _status(self) -> str:
         m = self.model
-        return tr("play.status", month=m.month, total=m.run_months, turn=self.session.turn + 1,
-                  speed=self.app.speed_label())
+        return tr(
+            "play.status",
+            month=m.month,
+            total=m.run_months,
+            turn=self.session.turn + 1,
+            speed=self.app.speed_label(),
+        )
 
     def _role_note(self, role: str) -> str:
         m = self.model
         rep = decisions.agent_report(m, role, self.session.turn_start - self.session.turn_months)
         if role == "operator":
-            note = tr("note.operator", caseload=rep["caseload"], quality=fmt.num(rep["quality"], 2),
-                      pressure=fmt.pct(rep["pressure"]), cash=fmt.money(rep["cash"], self.currency))
+            note = tr(
+                "note.operator",
+                caseload=rep["caseload"],
+                quality=fmt.num(rep["quality"], 2),
+                pressure=fmt.pct(rep["pressure"]),
+                cash=fmt.money(rep["cash"], self.currency),
+            )
             if m.config.contract.selection != "operator":
                 note += " " + tr("note.no_targeting")
             return note
         if role == "investor":
-            return tr("note.investor", disbursed=fmt.money(rep["disbursed"], self.currency),
-                      repaid=fmt.money(rep["repaid"], self.currency),
-                      pressure=fmt.pct(rep["pressure"]))
-        note = tr("note.state", paid=fmt.money(rep["paid"], self.currency), audits=rep["audits"],
-                  fines=fmt.money(rep["fines"], self.currency))
+            return tr(
+                "note.investor",
+                disbursed=fmt.money(rep["disbursed"], self.currency),
+                repaid=fmt.money(rep["repaid"], self.currency),
+                pressure=fmt.pct(rep["pressure"]),
+            )
+        note = tr(
+            "note.state",
+            paid=fmt.money(rep["paid"], self.currency),
+            audits=rep["audits"],
+            fines=fmt.money(rep["fines"], self.currency),
+        )
         if m.config.contract.selection != "public_referral":
             note += " " + tr("note.no_referral")
         return note
@@ -158,15 +195,26 @@ class PlayScene(Scene):
                 continue
             rep = decisions.agent_report(m, role, since)
             if role == "state":
-                body = tr("report.state", paid=fmt.money(rep["paid"], self.currency),
-                          audits=rep["audits"], rate=fmt.pct(rep["audit_rate"]))
+                body = tr(
+                    "report.state",
+                    paid=fmt.money(rep["paid"], self.currency),
+                    audits=rep["audits"],
+                    rate=fmt.pct(rep["audit_rate"]),
+                )
             elif role == "investor":
-                body = tr("report.investor", disbursed=fmt.money(rep["disbursed"], self.currency),
-                          pressure=fmt.pct(rep["pressure"]),
-                          funding=tr("ui.yes") if rep["funding"] else tr("ui.no"))
+                body = tr(
+                    "report.investor",
+                    disbursed=fmt.money(rep["disbursed"], self.currency),
+                    pressure=fmt.pct(rep["pressure"]),
+                    funding=tr("ui.yes") if rep["funding"] else tr("ui.no"),
+                )
             else:
-                body = tr("report.operator", caseload=rep["caseload"],
-                          quality=fmt.num(rep["quality"], 2), pressure=fmt.pct(rep["pressure"]))
+                body = tr(
+                    "report.operator",
+                    caseload=rep["caseload"],
+                    quality=fmt.num(rep["quality"], 2),
+                    pressure=fmt.pct(rep["pressure"]),
+                )
             lines.append(f"<b>{tr(f'role.{role}')}</b> ({tr('play.model_plays')}): {body}")
         return "<br>".join(lines) or tr("play.all_human")
 
@@ -178,12 +226,19 @@ class PlayScene(Scene):
             lines.append(f"<b>{tr(f'event.{name}')}</b> — {self._event_text(name, details)}")
         for entry in reversed(s.log[-40:]):
             if entry["kind"] == "decision":
-                lines.append(tr("log.decision", month=entry["month"], role=tr(f"role.{entry['role']}"),
-                                decision=tr(f"decision.{entry['decision']}"),
-                                value=self._value_text(entry["decision"], entry["value"])))
+                lines.append(
+                    tr(
+                        "log.decision",
+                        month=entry["month"],
+                        role=tr(f"role.{entry['role']}"),
+                        decision=tr(f"decision.{entry['decision']}"),
+                        value=self._value_text(entry["decision"], entry["value"]),
+                    )
+                )
             elif entry["kind"] == "event":
-                lines.append(tr("log.event", month=entry["month"],
-                                event=tr(f"event.{entry['event']}")))
+                lines.append(
+                    tr("log.event", month=entry["month"], event=tr(f"event.{entry['event']}"))
+                )
         if not self.model.signed:
             lines.insert(0, f"<b>{tr('play.not_signed')}</b>")
         return "<br>".join(lines[:12]) or tr("play.log_empty")
@@ -214,12 +269,20 @@ class PlayScene(Scene):
                 self.ui[f"val:{key}"].set_text(fmt.pct(self.pending[key]))
             elif event.type == pygame_gui.UI_BUTTON_PRESSED:
                 self.pending[key] = not self.pending.get(key, False)
-                self.ui[name].set_text(tr(f"action.{key}.{'done' if self.pending[key] else 'todo'}"))
+                self.ui[name].set_text(
+                    tr(f"action.{key}.{'done' if self.pending[key] else 'todo'}")
+                )
             return
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
             return
-        actions = {"done": self.end_seat, "run": self.toggle_run, "menu": self.open_menu,
-                   "undo": self.undo, "fork": self.fork, "explore": self.open_explore}
+        actions = {
+            "done": self.end_seat,
+            "run": self.toggle_run,
+            "menu": self.open_menu,
+            "undo": self.undo,
+            "fork": self.fork,
+            "explore": self.open_explore,
+        }
         if name in actions:
             actions[name]()
 
@@ -378,10 +441,16 @@ class PlayScene(Scene):
         key = (id(self.model), self.model.month)
         if key != self._series_key:
             frame = self.model.datacollector.get_model_vars_dataframe()
-            cols = ("measured_effect", "true_effect", "creaming_index", "parking_index",
-                    "gaming_index")
-            self._series = {c: frame[c].to_numpy(dtype=float) if len(frame) else np.zeros(0)
-                            for c in cols}
+            cols = (
+                "measured_effect",
+                "true_effect",
+                "creaming_index",
+                "parking_index",
+                "gaming_index",
+            )
+            self._series = {
+                c: frame[c].to_numpy(dtype=float) if len(frame) else np.zeros(0) for c in cols
+            }
             self._series_key = key
         return self._series
 
@@ -399,61 +468,117 @@ class PlayScene(Scene):
         self.field.set_model(model)
         self.field.draw(surface)
         self._draw_marks(surface)
-        self._draw_legend(surface, 442)
+        self._draw_legend(surface, 434)
         ts = self._timeseries()
         n = model.run_months
-        charts.line_chart(surface, Rect(10, 478, 326, 234), tr("chart.effects"),
-                          [(tr("chart.measured"), ts["measured_effect"], EFFECT_COLOURS[0]),
-                           (tr("chart.true"), ts["true_effect"], EFFECT_COLOURS[1])],
-                          n, lambda v: fmt.num(v, 2), tr("chart.months"))
-        charts.line_chart(surface, Rect(344, 478, 326, 234), tr("chart.indices"),
-                          [(tr("chart.creaming"), ts["creaming_index"], INDEX_COLOURS[0]),
-                           (tr("chart.parking"), ts["parking_index"], INDEX_COLOURS[1]),
-                           (tr("chart.gaming"), ts["gaming_index"], INDEX_COLOURS[2])],
-                          n, lambda v: fmt.num(v, 2), tr("chart.months"))
+        charts.line_chart(
+            surface,
+            Rect(10, 478, 326, 234),
+            tr("chart.effects"),
+            [
+                (tr("chart.measured"), ts["measured_effect"], EFFECT_COLOURS[0]),
+                (tr("chart.true"), ts["true_effect"], EFFECT_COLOURS[1]),
+            ],
+            n,
+            lambda v: fmt.num(v, 2),
+            tr("chart.months"),
+            no_data=tr("chart.no_data"),
+        )
+        charts.line_chart(
+            surface,
+            Rect(344, 478, 326, 234),
+            tr("chart.indices"),
+            [
+                (tr("chart.creaming"), ts["creaming_index"], INDEX_COLOURS[0]),
+                (tr("chart.parking"), ts["parking_index"], INDEX_COLOURS[1]),
+                (tr("chart.gaming"), ts["gaming_index"], INDEX_COLOURS[2]),
+            ],
+            n,
+            lambda v: fmt.num(v, 2),
+            tr("chart.months"),
+        )
         charts.panel(surface, Rect(680, 60, 584, 334))
         balances = {r: model.ledger.balance(r) for r in ROLES}
-        balances["state"] = -model.state.paid
-        flows.draw_flows(surface, Rect(680, 402, 584, 174), balances, self._turn_flows(),
-                         self.currency)
+        flows.draw_flows(
+            surface, Rect(680, 402, 584, 174), balances, self._turn_flows(), self.currency
+        )
         self._draw_inspector(surface)
 
     def _draw_marks(self, surface: pygame.Surface) -> None:
         eligible, enrolled = self.field.mean_marks()
         y = FIELD.bottom + 6
-        for frac, colour, key in ((eligible, (230, 230, 230), "field.mean_eligible"),
-                                  (enrolled, (90, 220, 255), "field.mean_enrolled")):
+        for frac, colour, key in (
+            (eligible, (230, 230, 230), "field.mean_eligible"),
+            (enrolled, (90, 220, 255), "field.mean_enrolled"),
+        ):
             if frac is None:
                 continue
             x = FIELD.left + frac * FIELD.width
             pygame.draw.polygon(surface, colour, [(x, y), (x - 7, y + 11), (x + 7, y + 11)])
-            anchor = "topright" if key == "field.mean_eligible" and (
-                enrolled is not None and enrolled > eligible) else "topleft"
+            anchor = (
+                "topright"
+                if key == "field.mean_eligible" and (enrolled is not None and enrolled > eligible)
+                else "topleft"
+            )
             if key == "field.mean_enrolled":
                 anchor = "topleft" if anchor == "topright" or enrolled > eligible else "topright"
             dx = -9 if anchor == "topright" else 9
             text.draw(surface, tr(key), (x + dx, y - 2), 13, colour, anchor=anchor)
         text.draw(surface, tr("field.lower_risk"), (FIELD.left, FIELD.bottom + 24), 13, text.MUTED)
-        text.draw(surface, tr("field.higher_risk"), (FIELD.right, FIELD.bottom + 24), 13,
-                  text.MUTED, "topright")
+        text.draw(
+            surface,
+            tr("field.higher_risk"),
+            (FIELD.right, FIELD.bottom + 24),
+            13,
+            text.MUTED,
+            anchor="topright",
+        )
 
     def _draw_legend(self, surface: pygame.Surface, y: int) -> None:
         c = tuple(int(v) for v in risk_colour(np.array([0.5]))[0])
         items = [
             ("legend.unseen", lambda p: pygame.draw.circle(surface, (70, 80, 70), p, 3)),
-            ("legend.enrolled", lambda p: (pygame.draw.circle(surface, c, p, 7),
-                                           pygame.draw.circle(surface, RING, p, 7, 2))),
-            ("legend.served", lambda p: (pygame.draw.circle(surface, c, p, 7),
-                                         pygame.draw.circle(surface, RING, p, 4))),
-            ("legend.dropped", lambda p: (pygame.draw.circle(surface, c, p, 7),
-                                          pygame.draw.circle(surface, GREY, p, 7, 2))),
-            ("legend.good", lambda p: (pygame.draw.circle(surface, c, p, 7),
-                                       pygame.draw.circle(surface, GOOD, p, 4))),
-            ("legend.bad", lambda p: (pygame.draw.circle(surface, c, p, 7),
-                                      pygame.draw.circle(surface, BAD, p, 4))),
+            (
+                "legend.enrolled",
+                lambda p: (
+                    pygame.draw.circle(surface, c, p, 7),
+                    pygame.draw.circle(surface, RING, p, 7, 2),
+                ),
+            ),
+            (
+                "legend.served",
+                lambda p: (
+                    pygame.draw.circle(surface, c, p, 7),
+                    pygame.draw.circle(surface, RING, p, 4),
+                ),
+            ),
+            (
+                "legend.dropped",
+                lambda p: (
+                    pygame.draw.circle(surface, c, p, 7),
+                    pygame.draw.circle(surface, GREY, p, 7, 2),
+                ),
+            ),
+            (
+                "legend.good",
+                lambda p: (
+                    pygame.draw.circle(surface, c, p, 7),
+                    pygame.draw.circle(surface, GOOD, p, 4),
+                ),
+            ),
+            (
+                "legend.bad",
+                lambda p: (
+                    pygame.draw.circle(surface, c, p, 7),
+                    pygame.draw.circle(surface, BAD, p, 4),
+                ),
+            ),
         ]
         x = 22
         for key, icon in items:
+            width = 30 + text.font(13).size(tr(key))[0]
+            if x + width > FIELD.right:
+                x, y = 22, y + 20
             icon((x + 7, y + 10))
             r = text.draw(surface, tr(key), (x + 18, y + 1), 13, text.MUTED)
             x = r.right + 12
@@ -470,12 +595,21 @@ class PlayScene(Scene):
             tr("inspect.title", n=person),
             tr("inspect.risk", risk=fmt.pct(d["risk"])),
             tr("inspect.status", status=tr(f"status.{d['status']}")),
-            tr("inspect.hours", hours=fmt.num(d["service_hours"], 1),
-               quality=fmt.num(d["quality_hours"], 1)),
+            tr(
+                "inspect.hours",
+                hours=fmt.num(d["service_hours"], 1),
+                quality=fmt.num(d["quality_hours"], 1),
+            ),
         ]
         box = Rect(420, 110, 236, 22 * len(lines) + 14)
         pygame.draw.rect(surface, (13, 21, 32), box, border_radius=6)
         pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=6)
         for i, line in enumerate(lines):
-            text.draw(surface, line, (box.left + 10, box.top + 7 + 22 * i), 14, bold=i == 0,
-                      max_width=box.width - 20)
+            text.draw(
+                surface,
+                line,
+                (box.left + 10, box.top + 7 + 22 * i),
+                14,
+                bold=i == 0,
+                max_width=box.width - 20,
+            )

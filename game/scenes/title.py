@@ -25,8 +25,12 @@ class TitleScene(Scene):
         self.label("subtitle", Rect(82, 150, 900, 30), tr("title.subtitle"), "@muted")
         self.textbox("intro", Rect(80, 200, 620, 190), tr("title.intro"))
         self.label("choose_lang", Rect(80, 410, 400, 28), tr("title.language"), "@h2")
-        self.button("fr", Rect(80, 445, 190, 46), "Français", cls="@on" if self.app.lang == "fr" else None)
-        self.button("en", Rect(280, 445, 190, 46), "English", cls="@on" if self.app.lang == "en" else None)
+        self.button(
+            "fr", Rect(80, 445, 190, 46), "Français", cls="@on" if self.app.lang == "fr" else None
+        )
+        self.button(
+            "en", Rect(280, 445, 190, 46), "English", cls="@on" if self.app.lang == "en" else None
+        )
         self.button("play", Rect(80, 520, 300, 54), tr("title.play"), cls="@primary")
         self.button("explore", Rect(395, 520, 300, 54), tr("title.explore"), tip=tr("tip.explore"))
         self.button("load", Rect(80, 590, 300, 44), tr("title.load"), tip=tr("tip.load"))
@@ -69,15 +73,16 @@ class TitleScene(Scene):
         risk = np.sort(rng.beta(2.4, 1.6, 420))
         colours = risk_colour(risk)
         for i, (r, c) in enumerate(zip(risk, colours, strict=True)):
-            x = 780 + (i // 20) * 22
-            y = 110 + (i % 20) * 26
+            x = 790 + (i // 20) * 21
+            y = 110 + (i % 20) * 25
             served = (i * 37) % 11 == 0 and r < 0.7
-            pygame.draw.circle(surface, c if served else (c * 0.45 + 12).astype(int), (x, y),
-                               8 if served else 5)
+            pygame.draw.circle(
+                surface, c if served else (c * 0.45 + 12).astype(int), (x, y), 8 if served else 5
+            )
             if served:
                 pygame.draw.circle(surface, (255, 255, 255), (x, y), 8, 2)
-        text.draw(surface, tr("field.lower_risk"), (780, 640), 14, text.MUTED)
-        text.draw(surface, tr("field.higher_risk"), (1220, 640), 14, text.MUTED, "topright")
+        text.draw(surface, tr("field.lower_risk"), (782, 620), 14, text.MUTED)
+        text.draw(surface, tr("field.higher_risk"), (1218, 620), 14, text.MUTED, anchor="topright")
 
     def autoplay(self) -> None:
         self.app.stack.replace(ScenarioScene(self.app))
@@ -130,8 +135,9 @@ class ScenarioScene(Scene):
             (tr("brief.cohorts"), tr("brief.cohorts_value", n=c.cohorts, months=c.cohort_months)),
             (tr("brief.length"), tr("brief.months", n=sc.contract_months)),
         ]
-        rows = "<br>".join(f"• {k} : <b>{v}</b>" if lang == "fr" else f"• {k}: <b>{v}</b>"
-                           for k, v in facts)
+        rows = "<br>".join(
+            f"• {k} : <b>{v}</b>" if lang == "fr" else f"• {k}: <b>{v}</b>" for k, v in facts
+        )
         desc = getattr(sc.meta.description, lang) or sc.meta.description.en
         return f"<b>{_title(sc, lang)}</b><br><br>{desc}<br><br>{rows}<br><br>{tr('brief.hint')}"
 

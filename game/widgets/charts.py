@@ -52,6 +52,7 @@ def line_chart(
     fmt: Callable[[float], str],
     x_label: str = "",
     marker_x: int | None = None,
+    no_data: str = "",
 ) -> None:
     """Lines over months (NaN breaks a line); legend on top, y ticks at min, 0 and max."""
     inner = panel(surface, rect, title)
@@ -60,10 +61,14 @@ def line_chart(
     legend_y = inner.top
     x = inner.left
     for label, _, colour in series:
+        width = 20 + text.font(14).size(label)[0]
+        if x + width > inner.right and x > inner.left:
+            x, legend_y = inner.left, legend_y + 18
         pygame.draw.line(surface, colour, (x, legend_y + 9), (x + 16, legend_y + 9), 3)
         r = text.draw(surface, label, (x + 20, legend_y), 14, text.MUTED)
         x = r.right + 14
-    plot = pygame.Rect(inner.left + 62, inner.top + 24, inner.width - 66, inner.height - 44)
+    top = legend_y + 24
+    plot = pygame.Rect(inner.left + 62, top, inner.width - 66, inner.bottom - 20 - top)
     if plot.width < 20 or plot.height < 20:
         return
 
@@ -76,15 +81,27 @@ def line_chart(
     for tick in sorted({lo, hi, 0.0} if lo < 0 < hi else {lo, hi}):
         y = sy(tick)
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
-        text.draw(surface, fmt(tick), (plot.left - 6, int(y)), 13, text.MUTED, anchor="midright")
+        text.draw(
+            surface,
+            fmt(tick),
+            (plot.left - 6, int(y)),
+            13,
+            text.MUTED,
+            anchor="midright",
+            max_width=56,
+        )
     pygame.draw.line(surface, AXIS, plot.bottomleft, plot.bottomright, 1)
+    if not any(np.isfinite(a).any() for a in arrays):
+        text.draw(surface, no_data, plot.center, 14, text.MUTED, anchor="center")
     if marker_x is not None:
         mx = sx(marker_x)
         pygame.draw.line(surface, AXIS, (mx, plot.top), (mx, plot.bottom), 1)
     text.draw(surface, "0", (plot.left, plot.bottom + 2), 13, text.MUTED)
-    text.draw(surface, str(x_max), (plot.right, plot.bottom + 2), 13, text.MUTED, "topright")
+    text.draw(surface, str(x_max), (plot.right, plot.bottom + 2), 13, text.MUTED, anchor="topright")
     if x_label:
-        text.draw(surface, x_label, (plot.centerx, plot.bottom + 2), 13, text.MUTED, "midtop")
+        text.draw(
+            surface, x_label, (plot.centerx, plot.bottom + 2), 13, text.MUTED, anchor="midtop"
+        )
     for (_, values, colour), arr in zip(series, arrays, strict=True):
         points: list[tuple[float, float]] = []
         for i, v in enumerate(arr):
@@ -121,24 +138,27 @@ def paired_bars(
     hi = max([0.0, *values]) or 1.0
     if hi - lo < 1e-12:
         hi = lo + 1.0
-    zero_x = area.left + (0 - lo) / (hi - lo) * area.width
+    label_w = 96
+    bars = pygame.Rect(area.left, area.top, area.width - label_w, area.height)
+    zero_x = bars.left + (0 - lo) / (hi - lo) * bars.width
     bar_h = max(8, (area.height - 8) // 2 - 4)
     for row, ((mean, mn, mx), colour) in enumerate(zip((baseline, current), colours, strict=True)):
         y = area.top + row * (bar_h + 6)
         if not math.isfinite(mean):
-            text.draw(surface, "—", (area.left, y), 14, text.MUTED)
+            text.draw(surface, "—", (bars.right + 8, y), 14, text.MUTED)
             continue
-        x = area.left + (mean - lo) / (hi - lo) * area.width
+        x = bars.left + (mean - lo) / (hi - lo) * bars.width
         bar = pygame.Rect(min(x, zero_x), y, max(abs(x - zero_x), 2), bar_h)
         pygame.draw.rect(surface, colour, bar, border_radius=3)
-        x0 = area.left + (mn - lo) / (hi - lo) * area.width
-        x1 = area.left + (mx - lo) / (hi - lo) * area.width
-        pygame.draw.line(surface, (230, 230, 230), (x0, y + bar_h // 2), (x1, y + bar_h // 2), 1)
-        label_text = fmt(mean)
-        if x >= zero_x:
-            text.draw(surface, label_text, (area.right, y + bar_h // 2), 14, anchor="midright")
-        else:
-            text.draw(surface, label_text, (area.left, y + bar_h // 2), 14, anchor="midleft")
+        x0 = bars.left + (mn - lo) / (hi - lo) * bars.width
+        x1 = bars.left + (mx - lo) / (hi - lo) * bars.width
+        mid = y + bar_h // 2
+        pygame.draw.line(surface, (235, 235, 235), (x0, mid), (x1, mid), 2)
+        for end in (x0, x1):
+            pygame.draw.line(surface, (235, 235, 235), (end, mid - 4), (end, mid + 4), 2)
+        text.draw(
+            surface, fmt(mean), (area.right, mid), 15, anchor="midright", max_width=label_w - 6
+        )
     pygame.draw.line(surface, AXIS, (zero_x, area.top), (zero_x, area.bottom), 1)
 
 
@@ -159,7 +179,9 @@ def score_bars(
         track = pygame.Rect(inner.left + label_w, y, inner.width - label_w, h)
         pygame.draw.rect(surface, (36, 50, 67), track, border_radius=4)
         if score is None:
-            text.draw(surface, note, (track.left + 8, track.centery), 14, text.MUTED, "midleft")
+            text.draw(
+                surface, note, (track.left + 8, track.centery), 14, text.MUTED, anchor="midleft"
+            )
             continue
         colour = _score_colour(score)
         fill = pygame.Rect(track.left, track.top, int(track.width * score / 100), h)

@@ -83,9 +83,11 @@ class PopulationField:
         idx = self.people
         status = pop.status[idx]
         hours = pop.hours_metric[idx]
-        scale = max(float(np.percentile(pop.hours_metric[pop.enrol_month >= 0], 95)), 1.0) if (
-            pop.enrol_month >= 0
-        ).any() else 1.0
+        scale = (
+            max(float(np.percentile(pop.hours_metric[pop.enrol_month >= 0], 95)), 1.0)
+            if (pop.enrol_month >= 0).any()
+            else 1.0
+        )
         r_full = max(2, int(self.cell * 0.42))
         r_small = max(1, int(self.cell * 0.22))
         measured = pop.measured[idx]

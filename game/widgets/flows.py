@@ -43,33 +43,53 @@ def draw_flows(
     }
     for role, box in boxes.items():
         pygame.draw.rect(surface, BOX, box, border_radius=6)
-        text.draw(surface, tr(f"role.{role}"), (box.centerx, box.top + 4), 15, bold=True,
-                  anchor="midtop", max_width=box.width - 8)
-        text.draw(surface, fmt.money(balances.get(role), currency), (box.centerx, box.bottom - 4),
-                  14, text.MUTED, anchor="midbottom", max_width=box.width - 8)
-    label_slots = {
-        ("investor", "operator"): (0.68, 0.02),
-        ("operator", "investor"): (0.72, 0.18),
-        ("state", "operator"): (0.32, 0.02),
-        ("operator", "state"): (0.28, 0.18),
-    }
+        text.draw(
+            surface,
+            tr(f"role.{role}"),
+            (box.centerx, box.top + 4),
+            15,
+            bold=True,
+            anchor="midtop",
+            max_width=box.width - 8,
+        )
+        text.draw(
+            surface,
+            fmt.money(balances.get(role), currency),
+            (box.centerx, box.bottom - 4),
+            14,
+            text.MUTED,
+            anchor="midbottom",
+            max_width=box.width - 8,
+        )
     for payer, payee, reason in FLOWS:
         amount = flows.get((payer, payee, reason), 0.0)
         a, b = boxes[payer], boxes[payee]
         active = amount > 0
         colour = ARROW if active else (70, 90, 112)
+        outward = payer == "operator"
+        offset = 7 if outward else -7
         start, end = _edge(a, b), _edge(b, a)
-        offset = 6 if payer == "operator" else -6
         start = (start[0] + offset, start[1])
         end = (end[0] + offset, end[1])
         pygame.draw.line(surface, colour, start, end, 3 if active else 1)
         _arrow_head(surface, colour, start, end)
         if active:
-            fx, fy = label_slots[(payer, payee)]
-            x = inner.left + fx * inner.width
-            y = inner.top + h + 10 + fy * inner.height
-            text.draw(surface, f"{tr('flow.' + reason)} {fmt.money(amount, currency)}", (x, y),
-                      13, ARROW, anchor="midtop", max_width=int(inner.width * 0.45))
+            side = "state" if "state" in (payer, payee) else "investor"
+            mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+            dy = 10 if outward else -10
+            if side == "state":
+                pos, anchor = (mx - 12, my + dy), "midright"
+            else:
+                pos, anchor = (mx + 12, my + dy), "midleft"
+            text.draw(
+                surface,
+                f"{tr('flow.' + reason)} {fmt.money(amount, currency)}",
+                pos,
+                13,
+                ARROW,
+                anchor=anchor,
+                max_width=int(inner.width * 0.3),
+            )
 
 
 def _edge(a: pygame.Rect, b: pygame.Rect) -> tuple[int, int]:

@@ -29,6 +29,7 @@ def draw(
     pos: tuple[int, int],
     size: int = 16,
     colour: tuple[int, ...] = TEXT,
+    *,
     bold: bool = False,
     anchor: str = "topleft",
     max_width: int | None = None,
@@ -74,6 +75,6 @@ def draw_wrapped(
     for line in wrap(text, size, rect.width, bold):
         if y + step > rect.bottom:
             break
-        draw(surface, line, (rect.left, y), size, colour, bold)
+        draw(surface, line, (rect.left, y), size, colour, bold=bold)
         y += step
     return y
