@@ -304,13 +304,13 @@ class App:
         text.draw(self.canvas, message, box.center, 16, anchor="center", max_width=w - 16)
 
     def _autoplay_tick(self, top) -> None:
-        if self.screenshots is not None and self.autoplay:
-            if id(top) != self._shot_scene and top.frames >= AUTOPLAY_SHOT_FRAME:
-                self._shot_scene = id(top)
-                self.shoot(top.name)
-        if self.autoplay and top.frames >= AUTOPLAY_SHOT_FRAME + 1:
-            if top.frames % AUTOPLAY_ACT_EVERY == 0:
-                top.autoplay()
+        shoot = self.screenshots is not None and self.autoplay
+        if shoot and id(top) != self._shot_scene and top.frames >= AUTOPLAY_SHOT_FRAME:
+            self._shot_scene = id(top)
+            self.shoot(top.name)
+        act = top.frames >= AUTOPLAY_SHOT_FRAME + 1 and top.frames % AUTOPLAY_ACT_EVERY == 0
+        if self.autoplay and act:
+            top.autoplay()
 
     def run(self, max_frames: int | None = None) -> None:
         frames = 0

@@ -47,7 +47,7 @@ class Lever:
             v = min(max(float(value), self.low), self.high)
             v = self.low + round((v - self.low) / self.step) * self.step
             v = min(max(v, self.low), self.high)
-            return int(round(v)) if self.integer else round(v, 6)
+            return round(v) if self.integer else round(v, 6)
         if self.kind == "choice":
             if value not in self.options:
                 raise ValueError(f"{self.path} = {value!r}: allowed {', '.join(self.options)}")

@@ -94,16 +94,16 @@ class ContractScene(Scene):
         lines = []
         for role, action, terms in self.neg.history:
             changes = ", ".join(
-                f"{tr(f'lever.{p.replace(".", "_")}')} {lever_rows.show(_lever(p), v, self.currency)}"
+                f"{tr(_lever(p).label_key)} {lever_rows.show(_lever(p), v, self.currency)}"
                 for p, v in terms.items()
             )
             line = f"<b>{tr(f'role.{role}')}</b> — {tr(f'neg.did.{action}')}"
             lines.append(f"{line}: {changes}" if changes else line)
         if self.neg.stage == "state_reply" and self.neg.pending:
             lines.append(f"<i>{tr('neg.pending')}</i>")
-        if self.neg.done and not self.session.is_human("investor"):
-            if not self.neg.would_fund(self.neg.terms):
-                lines.append(f"<b>{tr('neg.investor_declines')}</b>")
+        human_investor = self.session.is_human("investor")
+        if self.neg.done and not human_investor and not self.neg.would_fund(self.neg.terms):
+            lines.append(f"<b>{tr('neg.investor_declines')}</b>")
         if self.neg.done:
             price = self.neg.terms["contract.price_per_outcome"]
             lines.append(tr("neg.final_price", price=fmt.money(price, self.currency, False)))

@@ -417,7 +417,7 @@ class PlayScene(Scene):
             self.app.stack.replace(AfterScene(self.app))
             return
         self.seat, self.accum = 0, 0.0
-        self.phase = "decide" if s.humans else ("wait" if self.auto_run else "wait")
+        self.phase = "decide" if s.humans else "wait"
         self.rebuild()
 
     def autoplay(self) -> None:

@@ -102,7 +102,7 @@ def line_chart(
         text.draw(
             surface, x_label, (plot.centerx, plot.bottom + 2), 13, text.MUTED, anchor="midtop"
         )
-    for (_, values, colour), arr in zip(series, arrays, strict=True):
+    for (_, _values, colour), arr in zip(series, arrays, strict=True):
         points: list[tuple[float, float]] = []
         for i, v in enumerate(arr):
             if math.isfinite(v):

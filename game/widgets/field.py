@@ -110,7 +110,7 @@ class PopulationField:
                     circle(s, RING, (x, y), r_full, max(1, r_full // 3))
                 elif st == Status.dropped:
                     circle(s, GREY, (x, y), r_full, max(1, r_full // 3))
-                core = int(round(r_full * 0.8 * min(hours[k] / scale, 1.0)))
+                core = round(r_full * 0.8 * min(hours[k] / scale, 1.0))
                 if measured[k]:
                     circle(s, GOOD if good[k] else BAD, (x, y), max(core, 2))
                 elif core > 0 and st != Status.enrolled:

@@ -1,4 +1,4 @@
-"""Text drawn straight onto surfaces (charts, field legend), in the same Noto Sans as the widgets."""
+"""Text drawn straight onto surfaces (charts, field legend), in the widgets' Noto Sans."""
 
 from __future__ import annotations
 
