@@ -63,6 +63,9 @@ class App:
         seed: int = 0,
     ) -> None:
         pygame.init()
+        from game.widgets import text
+
+        text.reset()
         i18n.set_language(lang)
         pygame.display.set_caption("CIS Lab")
         flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
@@ -81,6 +84,7 @@ class App:
         self.seed = seed
         self.session: Session | None = None
         self.speed_index = 1
+        self.fps_limit = 60  # 0: as fast as possible (tests, benchmark)
         self.autoplay = autoplay
         self.screenshots = Path(screenshots) if screenshots else None
         self.shot_count = 0
@@ -247,7 +251,7 @@ class App:
         self, events: list[pygame.event.Event] | None = None, dt: float | None = None
     ) -> None:
         """One frame: events, update, draw, present. Tests call it with their own events."""
-        elapsed = self.clock.tick(0 if self.autoplay else 60) / 1000.0
+        elapsed = self.clock.tick(0 if self.autoplay else self.fps_limit) / 1000.0
         dt = elapsed if dt is None else dt
         self.time += dt
         for event in [*pygame.event.get(), *(events or [])]:

@@ -44,6 +44,9 @@ class Negotiation:
 
     def propose(self, terms: dict[str, Any]) -> None:
         self._expect("state")
+        unknown = sorted(set(terms) - set(self.terms))
+        if unknown:
+            raise NegotiationError(f"not a contract lever: {', '.join(unknown)}")
         clean = {p: lever(p).clamp(v) for p, v in terms.items()}
         load_scenario(self.scenario, overrides(clean))  # raises ScenarioError if invalid
         self.terms.update(clean)

@@ -25,18 +25,22 @@ OUTPUTS = (
     "investor_irr",
 )
 SEEDS = (0, 1, 2, 3)
+CACHE_SIZE = 256
+_CACHE: dict[tuple, dict[str, tuple[float, float, float]]] = {}  # shared: re-entering is instant
 
 
 class WhatIf:
     def __init__(self, scenario: str, seeds: tuple[int, ...] = SEEDS) -> None:
         self.scenario = scenario
         self.seeds = seeds
-        self._cache: dict[tuple, dict[str, tuple[float, float, float]]] = {}
+        self._cache = _CACHE
 
     def evaluate(self, overrides: Mapping[str, Any]) -> dict[str, tuple[float, float, float]]:
         """Mean, min and max of each output over the seeds (NaN where undefined)."""
-        key = tuple(sorted((k, repr(v)) for k, v in overrides.items()))
+        key = (self.scenario, self.seeds, *sorted((k, repr(v)) for k, v in overrides.items()))
         if key not in self._cache:
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
             runs = [
                 run(self.scenario, seed=s, overrides=dict(overrides)).summary for s in self.seeds
             ]

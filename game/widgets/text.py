@@ -23,6 +23,12 @@ def _render(text: str, size: int, colour: tuple[int, ...], bold: bool) -> pygame
     return font(size, bold).render(text, True, colour)
 
 
+def reset() -> None:
+    """Forget fonts and rendered lines (they die with `pygame.quit`)."""
+    font.cache_clear()
+    _render.cache_clear()
+
+
 def draw(
     surface: pygame.Surface,
     text: str,
