@@ -16,7 +16,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ["CISLAB_I18N_STRICT"] = "1"
 
-import pygame  # noqa: E402
+import pygame
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

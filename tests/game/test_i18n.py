@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from game import i18n
-from game.decisions import DECISIONS, ROLES
 from game.debrief import DIMENSIONS
+from game.decisions import DECISIONS, ROLES
 from game.events import EVENTS
 from game.levers import ASSUMPTIONS, CONTRACT_LEVERS
 from game.whatif import OUTPUTS

@@ -15,7 +15,7 @@ def test_negotiation_moves_are_checked():
     neg = s.begin_negotiation()
     with pytest.raises(NegotiationError):
         neg.accept("investor")  # the State moves first
-    with pytest.raises(NegotiationError, match="x.y"):
+    with pytest.raises(NegotiationError, match=r"x\.y"):
         neg.propose({"contract.cohorts": 2, "x.y": 1})
     with pytest.raises(ValueError, match="allowed"):
         neg.propose({"contract.selection": "lottery"})
