@@ -214,7 +214,7 @@ class RolesScene(Scene):
         summary = tr("roles.hotseat", n=n, order=order) if n else tr("roles.all_model")
         self.label("summary", Rect(24, 580, 1230, 30), summary, "@muted")
         self.button("back", Rect(24, 650, 180, 46), tr("ui.back"))
-        self.button("next", Rect(1056, 650, 200, 46), tr("roles.to_contract"), cls="@primary")
+        self.button("next", Rect(976, 650, 280, 46), tr("roles.to_contract"), cls="@primary")
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and name == "turn":

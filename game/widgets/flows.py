@@ -34,19 +34,19 @@ def draw_flows(
     currency: str,
 ) -> None:
     inner = charts.panel(surface, rect, tr("flows.title"))
-    w = int(inner.width * 0.27)
-    h = 52
+    w, h = int(inner.width * 0.26), 50
+    gap = (inner.width - 3 * w) // 2
     boxes = {
-        "state": pygame.Rect(inner.left, inner.top + 4, w, h),
-        "investor": pygame.Rect(inner.right - w, inner.top + 4, w, h),
-        "operator": pygame.Rect(inner.centerx - w // 2, inner.bottom - h, w, h),
+        "state": pygame.Rect(inner.left, inner.top + 2, w, h),
+        "operator": pygame.Rect(inner.left + w + gap, inner.top + 2, w, h),
+        "investor": pygame.Rect(inner.right - w, inner.top + 2, w, h),
     }
     for role, box in boxes.items():
         pygame.draw.rect(surface, BOX, box, border_radius=6)
         text.draw(
             surface,
             tr(f"role.{role}"),
-            (box.centerx, box.top + 4),
+            (box.centerx, box.top + 3),
             15,
             bold=True,
             anchor="midtop",
@@ -55,47 +55,40 @@ def draw_flows(
         text.draw(
             surface,
             fmt.money(balances.get(role), currency),
-            (box.centerx, box.bottom - 4),
+            (box.centerx, box.bottom - 3),
             14,
             text.MUTED,
             anchor="midbottom",
             max_width=box.width - 8,
         )
+    lines = {"state": [], "investor": []}
     for payer, payee, reason in FLOWS:
         amount = flows.get((payer, payee, reason), 0.0)
-        a, b = boxes[payer], boxes[payee]
+        side = "state" if "state" in (payer, payee) else "investor"
+        outer = boxes[side]
+        op = boxes["operator"]
+        left, right = (outer, op) if side == "state" else (op, outer)
+        towards_right = boxes[payer] is left
+        y = op.centery + (-7 if towards_right else 7)
+        start, end = (left.right + 4, y), (right.left - 4, y)
+        if not towards_right:
+            start, end = end, start
         active = amount > 0
         colour = ARROW if active else (70, 90, 112)
-        outward = payer == "operator"
-        offset = 7 if outward else -7
-        start, end = _edge(a, b), _edge(b, a)
-        start = (start[0] + offset, start[1])
-        end = (end[0] + offset, end[1])
         pygame.draw.line(surface, colour, start, end, 3 if active else 1)
         _arrow_head(surface, colour, start, end)
         if active:
-            side = "state" if "state" in (payer, payee) else "investor"
-            mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
-            dy = 10 if outward else -10
-            if side == "state":
-                pos, anchor = (mx - 12, my + dy), "midright"
-            else:
-                pos, anchor = (mx + 12, my + dy), "midleft"
+            lines[side].append(f"{tr('flow.' + reason)} {fmt.money(amount, currency)}")
+    for side, x in (("state", inner.left), ("investor", inner.centerx + 8)):
+        for i, line in enumerate(lines[side][:2]):
             text.draw(
                 surface,
-                f"{tr('flow.' + reason)} {fmt.money(amount, currency)}",
-                pos,
-                13,
+                line,
+                (x, inner.top + h + 10 + 19 * i),
+                14,
                 ARROW,
-                anchor=anchor,
-                max_width=int(inner.width * 0.3),
+                max_width=inner.width // 2 - 12,
             )
-
-
-def _edge(a: pygame.Rect, b: pygame.Rect) -> tuple[int, int]:
-    if abs(a.centery - b.centery) < 10:
-        return (a.right, a.centery) if b.centerx > a.centerx else (a.left, a.centery)
-    return (a.centerx, a.bottom) if b.centery > a.centery else (a.centerx, a.top)
 
 
 def _arrow_head(surface, colour, start, end) -> None:
