@@ -6,6 +6,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from game.i18n import tr
 from game.main import play
 from tests.game.conftest import ARTIFACTS, nonblank
 
@@ -66,3 +67,23 @@ def test_window_scaling_maps_clicks_to_the_canvas(make_app):
     scale = 1920 / 1280
     d.click_at((int(button.rect.centerx * scale), int(button.rect.centery * scale)))
     assert d.scene.name == "scenario"
+
+
+def test_lever_tooltip_explains_in_plain_words(make_app):
+    d = make_app(lang="fr", screenshots=ARTIFACTS / "overlays")
+    d.pump(2)
+    d.click("play")
+    d.click("next")
+    d.click("toggle:state")
+    d.click("next")
+    label = d.scene.ui["lbl:contract.selection"]
+    pos = label.rect.center
+    pygame.mouse.set_pos(pos)
+    for _ in range(90):  # hover about 1.5 s of game time
+        d.app.frame(
+            [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))],
+            dt=1 / 60,
+        )
+    assert label.tool_tip is not None  # pygame_gui shows the lever's plain-words tooltip
+    assert label.tool_tip_text == tr("tip.contract_selection")
+    assert nonblank(d.app.shoot("tooltip_fr"))

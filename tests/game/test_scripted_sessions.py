@@ -86,6 +86,7 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
     assert d.scene.name == "play"
     session = app.session
     assert session.humans == [role] and session.predictions["creaming"] == "no"
+    assert session.turn_months == (3 if turn == "quarter" else 12)
     app.speed_index = len(SPEEDS) - 1
     first = True
     turns = 0
