@@ -131,3 +131,46 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
     assert "hard cases" in (out / "predictions.csv").read_text(encoding="utf-8")
     assert seen == ["title", "scenario", "roles", "contract", "predict", "play", "after", "debrief"]
     assert all(nonblank(p) for p in shots.glob("*.png"))
+
+
+def test_hot_seat_undo_fork_save_load_by_keys(make_app):
+    """Three humans at one keyboard; the facilitator's keys: undo, fork, return, save, load."""
+    d = make_app(lang="en")
+    app = d.app
+    d.pump(2)
+    d.click("play")
+    d.click("next")
+    for role in ("state", "investor", "operator"):
+        d.key(getattr(pygame, f"K_{'123'['state investor operator'.split().index(role)]}"))
+    d.click("next")
+    for _ in range(4):  # State proposes, Investor and Operator accept
+        name = next(n for n in ("propose", "accept", "next") if n in d.scene.ui)
+        d.click(name)
+        if d.scene.name != "contract":
+            break
+    d.click("start")
+    scene = d.scene
+    assert scene.name == "play" and app.session.humans == ["state", "investor", "operator"]
+    app.speed_index = len(SPEEDS) - 1
+    order = []
+    for _ in range(6):  # two turns of three seats
+        order.append(d.scene.role)
+        d.key(pygame.K_SPACE)
+        d.until(lambda: d.scene.role is not None)
+    assert order == ["state", "investor", "operator"] * 2
+    assert app.session.model.month == 6
+    d.key(pygame.K_u)
+    assert app.session.model.month == 3
+    d.key(pygame.K_f)
+    for _ in range(3):
+        d.key(pygame.K_SPACE)
+    d.until(lambda: app.session.model.month == 6 and d.scene.role is not None)
+    d.key(pygame.K_r)
+    assert app.session.model.month == 3
+    d.key(pygame.K_s, pygame.KMOD_CTRL)
+    assert app.save_path.exists()
+    for _ in range(3):
+        d.key(pygame.K_SPACE)
+    d.until(lambda: app.session.model.month == 6 and d.scene.role is not None)
+    d.key(pygame.K_o, pygame.KMOD_CTRL)
+    assert d.scene.name == "play" and app.session.model.month == 3

@@ -109,3 +109,18 @@ def test_negotiation_standalone_ai_run():
     while not neg.done:
         neg.ai_move()
     assert [h[0] for h in neg.history][:1] == ["state"]
+
+
+def test_explore_engine_reruns_several_seeds_quickly():
+    import time
+
+    from game.whatif import WhatIf
+
+    whatif = WhatIf("default")
+    base = whatif.evaluate({})
+    start = time.perf_counter()
+    random = whatif.evaluate({"contract.selection": "random_referral"})
+    seconds = time.perf_counter() - start
+    assert seconds < 3.0  # about a second on this 2-core machine; margin for a loaded CI
+    assert random["creaming_index"][0] < base["creaming_index"][0] - 0.05
+    assert whatif.evaluate({"contract.selection": "random_referral"}) is random  # cached
