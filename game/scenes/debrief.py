@@ -10,7 +10,7 @@ import pygame
 import pygame_gui
 
 from game import debrief, fmt
-from game.i18n import tr
+from game.i18n import has, tr
 from game.scenes.base import Rect, Scene
 from game.widgets import charts, text
 
@@ -42,7 +42,9 @@ class AfterScene(Scene):
             lines.append(
                 tr(
                     "after.terminated",
-                    reason=tr(f"reason.{s['terminated']}"),
+                    reason=tr(f"reason.{s['terminated']}")
+                    if has(f"reason.{s['terminated']}")
+                    else str(s["terminated"]),
                     month=s.get("termination_month"),
                 )
             )

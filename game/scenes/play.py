@@ -138,8 +138,8 @@ class PlayScene(Scene):
                     tr(f"action.{dec.id}.{'done' if done else 'todo'}"),
                     cls="@danger" if dec.id == "exit" else None,
                 )
-                if done and (dec.id == "exit" or self.pending.get(f"_{dec.id}_applied")):
-                    el.disable()
+                if done and dec.id == "exit" and not self.model.investor.funding:
+                    el.disable()  # an exit cannot be taken back (except with Undo)
         self.textbox("reports", Rect(x, y + 150, w, 76), self._role_note(role))
         self.button(
             "done", Rect(x, 342, w, 44), tr("play.end_turn"), tip=tr("tip.end_turn"), cls="@primary"
@@ -318,7 +318,7 @@ class PlayScene(Scene):
         role = self.role
         if role is None:
             return
-        values = {k: v for k, v in self.pending.items() if not k.startswith("_")}
+        values = dict(self.pending)
         try:
             self.session.decide(role, values)
         except SessionError as exc:
