@@ -78,8 +78,12 @@ def line_chart(
     def sx(i: float) -> float:
         return plot.left + i / max(x_max, 1) * plot.width
 
-    for tick in sorted({lo, hi, 0.0} if lo < 0 < hi else {lo, hi}):
+    drawn: list[float] = []
+    for tick in [0.0, lo, hi] if lo < 0 < hi else [lo, hi]:
         y = sy(tick)
+        if any(abs(y - other) < 16 for other in drawn):
+            continue  # keep tick labels from overlapping (zero wins)
+        drawn.append(y)
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
         text.draw(
             surface,
