@@ -37,6 +37,10 @@ class Investor(mesa.Agent):
         self.funding = True
         self.exit_month: int | None = None
         self.estimated_effect = math.nan
+        # Decisions a person can take in the investor's place (the teaching game, what-ifs).
+        self.pressure_target: float | None = None  # pressure wanted on the operator, 0–1
+        self.auto_exit = True  # False: only `exit_now` ends the funding
+        self.hold_tranches = False  # True: skip disbursements until released
 
     # ------------------------------------------------------------------ decisions
     def prior_gains(self) -> list[float]:
@@ -117,7 +121,7 @@ class Investor(mesa.Agent):
         if not model.contract_live:
             return
         self.monitor()
-        if not (self.funding and model.delivering):
+        if not (self.funding and model.delivering) or self.hold_tranches:
             return
         due = model.month % self.params.tranche_months == 0
         short = model.ledger.balance("operator") < model.monthly_cost()
@@ -137,11 +141,14 @@ class Investor(mesa.Agent):
         target = model.break_even_effect()
         gap = (target - estimate) / target if target > 0 else 0.0
         wanted = float(np.clip(self.params.pressure_sensitivity * gap, 0.0, 1.0))
+        if self.pressure_target is not None:
+            wanted = float(np.clip(self.pressure_target, 0.0, 1.0))
         op = model.operator
         op.pressure = (1 - PRESSURE_SMOOTHING) * op.pressure + PRESSURE_SMOOTHING * wanted
         c = model.config.contract
         if (
             self.funding
+            and self.auto_exit
             and model.enrolling
             and model.month > 0
             and model.month % c.termination_check_months == 0
@@ -167,6 +174,14 @@ class Investor(mesa.Agent):
         """Ending a contract takes a measured result, or interim data on half a cohort."""
         model = self.model
         return bool(model.evaluator.results) or model.exits >= 0.5 * model.cohort_size()
+
+    def exit_now(self) -> None:
+        """Stop funding and trigger early termination now (a decision, not a rule)."""
+        if not self.funding:
+            return
+        self.funding = False
+        self.exit_month = self.model.month
+        self.model.terminate("investor_exit")
 
     def funds_still_needed(self) -> float:
         """What the operator will still need from the investor to finish delivery."""

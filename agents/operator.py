@@ -59,6 +59,10 @@ class Operator(mesa.Agent):
         self.offset_counts = np.zeros(BELIEF_BINS)
         self.last_hours = np.zeros(0)
         self.last_quality_share = 0.0
+        # Decisions a person can take in the operator's place (the teaching game, what-ifs);
+        # None leaves them to the operator's own objective.
+        self.targeting: str | None = None  # "hardest_first", "easiest_first" or "random"
+        self.quality_target: float | None = None  # quality hours per client-month
 
     # ------------------------------------------------------------------ beliefs
     @property
@@ -188,6 +192,8 @@ class Operator(mesa.Agent):
         """
         if candidates.size == 0:
             return candidates
+        if self.targeting is not None:
+            return self.rank_by_rule(candidates, self.targeting)
         value = self.value_per_person(candidates, self.typical_spell_hours())
         c = self.model.config.contract
         order = np.argsort(-value, kind="stable")
@@ -205,6 +211,18 @@ class Operator(mesa.Agent):
                 break
         return candidates[order]
 
+    def rank_by_rule(self, candidates: np.ndarray, rule: str) -> np.ndarray:
+        """Applicants ranked by a fixed targeting rule on the operator's belief about risk:
+        `hardest_first`, `easiest_first` or `random`."""
+        if rule == "random":
+            return self.model.rng.permutation(candidates)
+        p_hat = self.believed_risk(candidates)
+        if rule == "hardest_first":
+            return candidates[np.argsort(-p_hat, kind="stable")]
+        if rule == "easiest_first":
+            return candidates[np.argsort(p_hat, kind="stable")]
+        raise ValueError(f"targeting rule {rule!r}: allowed hardest_first, easiest_first, random")
+
     # ------------------------------------------------------------------ effort
     def plan_effort(self) -> tuple[np.ndarray, np.ndarray, float]:
         """This month's metric hours per client (in caseload order) and quality hours per client.
@@ -221,7 +239,13 @@ class Operator(mesa.Agent):
         budget = sc.operator.caseworkers * sc.operator.hours_per_worker
         p_hat = self.believed_risk(clients)
         amplitude, rate = self._hour_values(clients, p_hat)
-        quality, plan, metric_budget = self.split_hours(amplitude, rate, budget, clients.size)
+        if self.quality_target is None:
+            quality, plan, metric_budget = self.split_hours(amplitude, rate, budget, clients.size)
+        else:  # a person decides the quality hours; the plan follows
+            quality = min(max(self.quality_target, 0.0), budget / clients.size)
+            metric_budget = budget - quality * clients.size
+            spell_budget = metric_budget * sc.intervention.service_months
+            plan, self.shadow_price = water_fill(amplitude, rate, spell_budget)
         self.quality_per_client = quality
         pop = model.population
         pop.plan_hours[clients] = plan

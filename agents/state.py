@@ -31,6 +31,7 @@ class State(mesa.Agent):
         self.paid = 0.0
         self.audits = 0
         self.fines = 0.0
+        self.audit_ordered = False  # an audit decided outside the random schedule
 
     # ------------------------------------------------------------------ referrals
     def referrals(self, unseen: np.ndarray, count: int) -> np.ndarray:
@@ -58,7 +59,8 @@ class State(mesa.Agent):
         c = model.config.contract
         if clients.size == 0 or c.quality_standard_hours <= 0:
             return
-        if model.rng.random() >= model.audit_probability():
+        ordered, self.audit_ordered = self.audit_ordered, False
+        if not ordered and model.rng.random() >= model.audit_probability():
             return
         self.audits += 1
         sample = min(c.audit_sample, clients.size)
@@ -69,6 +71,10 @@ class State(mesa.Agent):
         model.ledger.pay(model.month, "operator", "state", fine, "audit_fine")
         self.fines += fine
         model.last_audit_sample = sample
+
+    def order_audit(self) -> None:
+        """Audit the operator at the next month of service, whatever the schedule says."""
+        self.audit_ordered = True
 
     # ------------------------------------------------------------------ payments
     def pay_outcomes(self, amount: float, measured_savings: float) -> float:

@@ -140,19 +140,31 @@ class CISModel(mesa.Model):
             if gains[0] > 0
             else sum(m.weight for m in sc.outcome_metrics)
         )
-        self.signed = self.investor.decide_to_fund()
-        if self.signed:
-            fee = self.ledger.pay(
-                0,
-                "investor",
-                "intermediary",
-                min(sc.contract.intermediary_fee, sc.investor.capital),
-                "intermediary_fee",
-            )
-            self.investor.disbursed.append((0, fee))  # part of the capital the cap applies to
+        self.shocks: list[tuple[int, float]] = []  # events added while running (game, what-ifs)
+        self.signed = False
+        if self.investor.decide_to_fund():
+            self.sign()
         self.after = AfterContract(self) if sc.after_months > 0 else None
         reporters = MODEL_REPORTERS if self.after is None else MODEL_REPORTERS | AFTER_REPORTERS
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
+
+    def sign(self) -> None:
+        """Sign the contract: the investor pays the intermediary's fee from its capital.
+
+        Called when the model's investor decides to fund; a front end calls it when a human
+        investor accepts terms the model's investor would have refused."""
+        if self.signed or self.month > 0:
+            return
+        sc = self.config
+        self.signed = True
+        fee = self.ledger.pay(
+            0,
+            "investor",
+            "intermediary",
+            min(sc.contract.intermediary_fee, sc.investor.capital),
+            "intermediary_fee",
+        )
+        self.investor.disbursed.append((0, fee))  # part of the capital the cap applies to
 
     def _stream_seed(self, rng: int | np.random.Generator | None) -> int:
         """An integer behind every stream of this run: the seed itself when one is given."""
@@ -201,7 +213,13 @@ class CISModel(mesa.Model):
         shift = ctx.trend_per_year * month / 12.0
         if 0 <= ctx.shock_month <= month:
             shift += ctx.shock_size
+        shift += sum(size for start, size in self.shocks if start <= month)
         return shift
+
+    def add_shock(self, size: float, month: int | None = None) -> None:
+        """A lasting shift of everyone's logit risk from `month` on (a recession, a reform):
+        an event arriving mid-run, on top of the scenario's own trend and shock."""
+        self.shocks.append((self.month if month is None else int(month), float(size)))
 
     def historical_context(self) -> float:
         """Context of the pre-programme year a historical baseline was taken from."""

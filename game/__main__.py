@@ -1,0 +1,5 @@
+"""`python -m game [SCENARIO]`: the same as `cislab play`."""
+
+from cislab.play_command import main
+
+main()

@@ -1,0 +1,326 @@
+"""The game's window, loop and global keys.
+
+Everything is drawn on a fixed 1280×720 canvas that is scaled to the window (any size, full
+screen on a projector), so layouts never reflow; the UI manager maps mouse positions back to the
+canvas. Global keys work on every screen: F1 keys, F2 language, F11 full screen, F12 screenshot,
+Ctrl+S save, Ctrl+O load, Ctrl+Q quit.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pygame
+import pygame_gui
+
+from game import i18n
+from game.i18n import tr
+from game.session import Session, SessionError
+from game.stack import SceneStack
+
+CANVAS = (1280, 720)
+THEME = Path(__file__).resolve().parent / "theme.json"
+BACKGROUND = (20, 30, 42)
+SPEEDS = (1.0, 3.0, 6.0, 12.0, float("inf"))  # months per second; the last is "as fast as it can"
+AUTOPLAY_SHOT_FRAME = 3
+AUTOPLAY_ACT_EVERY = 4
+MIN_WINDOW = (320, 180)
+FONTS = [
+    {"name": "noto_sans", "point_size": size, "style": style, "antialiased": "1"}
+    for size in (14, 16, 18, 20, 22, 28, 40)
+    for style in ("regular", "bold", "italic")
+]
+
+
+class ScaledUIManager(pygame_gui.UIManager):
+    """A UI manager whose mouse positions come from a scaled, letter-boxed canvas."""
+
+    offset = (0, 0)
+    scale = 1.0
+
+    def calculate_scaled_mouse_position(self, position: tuple[int, int]) -> tuple[int, int]:
+        return (
+            int((position[0] - self.offset[0]) / self.scale),
+            int((position[1] - self.offset[1]) / self.scale),
+        )
+
+
+class App:
+    def __init__(
+        self,
+        lang: str = "en",
+        scenario: str | None = None,
+        window: tuple[int, int] = CANVAS,
+        fullscreen: bool = False,
+        autoplay: bool = False,
+        screenshots: Path | None = None,
+        save_path: Path | None = None,
+        export_dir: Path | None = None,
+        seed: int = 0,
+    ) -> None:
+        pygame.init()
+        from game.widgets import text
+
+        text.reset()
+        i18n.set_language(lang)
+        pygame.display.set_caption("CIS Lab")
+        flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
+        self.window = pygame.display.set_mode(window, flags)
+        self.fullscreen = fullscreen
+        self.size = CANVAS
+        self.canvas = pygame.Surface(CANVAS)
+        self.manager = ScaledUIManager(CANVAS, theme_path=str(THEME), starting_language=lang)
+        with warnings.catch_warnings():  # "already loaded" for the theme's own fonts: harmless
+            warnings.simplefilter("ignore", UserWarning)
+            self.manager.preload_fonts(FONTS)
+        self.clock = pygame.time.Clock()
+        self.stack = SceneStack()
+        self.running = True
+        self.scenario = scenario
+        self.seed = seed
+        self.session: Session | None = None
+        self.speed_index = 1
+        self.fps_limit = 60  # 0: as fast as possible (tests, benchmark)
+        self.autoplay = autoplay
+        self.screenshots = Path(screenshots) if screenshots else None
+        self.shot_count = 0
+        self.shot_names: list[str] = []
+        self.save_path = Path(save_path) if save_path else Path.home() / ".cislab" / "session.pkl"
+        self.export_dir = Path(export_dir) if export_dir else Path("cislab-debrief")
+        self.toast: tuple[str, float] | None = None
+        self.time = 0.0
+        self._shot_scene: int | None = None
+        self._pending_shots: list[str] = []
+        from game.scenes.title import TitleScene
+
+        self.stack.push(TitleScene(self))
+
+    # ------------------------------------------------------------------ facilities for scenes
+    @property
+    def lang(self) -> str:
+        return i18n.language()
+
+    @property
+    def speed(self) -> float:
+        return SPEEDS[self.speed_index]
+
+    def change_speed(self, delta: int) -> None:
+        self.speed_index = min(max(self.speed_index + delta, 0), len(SPEEDS) - 1)
+        self.notify(tr("toast.speed", speed=self.speed_label()))
+
+    def speed_label(self) -> str:
+        return tr("ui.speed_max") if self.speed == float("inf") else f"×{self.speed:g}"
+
+    def notify(self, message: str, seconds: float = 3.0) -> None:
+        self.toast = (message, self.time + seconds)
+
+    def set_language(self, lang: str) -> None:
+        i18n.set_language(lang)
+        self.manager.set_locale(lang)
+        if self.session is not None:
+            self.session.lang = lang
+        for scene in self.stack.scenes:
+            if scene.root is not None:
+                scene.rebuild()
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self.lang == "fr" else "fr")
+
+    def toggle_fullscreen(self) -> None:
+        self.fullscreen = not self.fullscreen
+        try:
+            if self.fullscreen:
+                self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            else:
+                self.window = pygame.display.set_mode(CANVAS, pygame.RESIZABLE)
+        except pygame.error:
+            self.fullscreen = False
+
+    def to_canvas(self, pos: tuple[int, int]) -> tuple[int, int]:
+        return self.manager.calculate_scaled_mouse_position(pos)
+
+    def shoot(self, name: str) -> Path | None:
+        """Save the canvas as `NN_name.png` in the screenshot folder (if one was given)."""
+        if self.screenshots is None:
+            return None
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+        self.shot_count += 1
+        path = self.screenshots / f"{self.shot_count:02d}_{name}.png"
+        pygame.image.save(self.canvas, str(path))
+        self.shot_names.append(name)
+        return path
+
+    def shoot_after_draw(self, name: str) -> None:
+        """Take a screenshot once the next frame is drawn (state just changed)."""
+        self._pending_shots.append(name)
+
+    def save_session(self, path: Path | None = None) -> None:
+        if self.session is None or self.session.model is None:
+            self.notify(tr("toast.nothing_to_save"))
+            return
+        try:
+            saved = self.session.save(path or self.save_path)
+            self.notify(tr("toast.saved", path=str(saved)))
+        except OSError as exc:
+            self.notify(tr("toast.save_failed", error=str(exc)))
+
+    def load_session(self, path: Path | None = None) -> bool:
+        try:
+            session = Session.load(path or self.save_path)
+        except SessionError as exc:
+            self.notify(str(exc), 5.0)
+            return False
+        self.session = session
+        self.set_language(session.lang if session.lang in i18n.LANGS else self.lang)
+        self.goto_session_scene()
+        self.notify(tr("toast.loaded"))
+        return True
+
+    def goto_session_scene(self) -> None:
+        """The scene a (loaded or restored) session belongs in."""
+        from game.scenes.debrief import AfterScene
+        from game.scenes.play import PlayScene
+
+        s = self.session
+        if s is None or s.model is None:
+            return
+        self.stack.replace(AfterScene(self) if s.finished or not s.live else PlayScene(self))
+
+    # ------------------------------------------------------------------ loop
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if event.type == pygame.VIDEORESIZE and not self.fullscreen:
+            w = max(int(getattr(event, "w", CANVAS[0])), MIN_WINDOW[0])
+            h = max(int(getattr(event, "h", CANVAS[1])), MIN_WINDOW[1])
+            if (w, h) != self.window.get_size():
+                self.window = pygame.display.set_mode((w, h), pygame.RESIZABLE)
+            return
+        if event.type == pygame.KEYDOWN and self._global_key(event):
+            return
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION) and (
+            not hasattr(event, "pos")
+        ):
+            return
+        consumed = self.manager.process_events(event)
+        top = self.stack.top
+        if top is not None and not (consumed and event.type == pygame.MOUSEBUTTONDOWN):
+            top.handle_event(event)
+
+    def _global_key(self, event: pygame.event.Event) -> bool:
+        key, mods = event.key, getattr(event, "mod", 0)
+        ctrl = bool(mods & pygame.KMOD_CTRL)
+        focused = self.manager.get_focus_set()
+        typing = any(isinstance(el, pygame_gui.elements.UITextEntryLine) for el in (focused or ()))
+        if key == pygame.K_F1:
+            from game.scenes.overlays import HelpScene
+
+            if not isinstance(self.stack.top, HelpScene):
+                self.stack.push(HelpScene(self))
+            return True
+        if key == pygame.K_F2 or (ctrl and key == pygame.K_l):
+            self.toggle_language()
+            return True
+        if key == pygame.K_F11:
+            self.toggle_fullscreen()
+            return True
+        if key == pygame.K_F12:
+            path = self.shoot(type(self.stack.top).__name__.lower())
+            if path is None:
+                self.screenshots = Path("screenshots")
+                path = self.shoot("screen")
+            self.notify(tr("toast.screenshot", path=str(path)))
+            return True
+        if ctrl and key == pygame.K_s:
+            self.save_session()
+            return True
+        if ctrl and key == pygame.K_o:
+            self.load_session()
+            return True
+        if ctrl and key == pygame.K_q:
+            self.running = False
+            return True
+        return typing and not ctrl  # let a text field have its keys
+
+    def frame(
+        self, events: list[pygame.event.Event] | None = None, dt: float | None = None
+    ) -> None:
+        """One frame: events, update, draw, present. Tests call it with their own events."""
+        elapsed = self.clock.tick(0 if self.autoplay else self.fps_limit) / 1000.0
+        dt = elapsed if dt is None else dt
+        self.time += dt
+        for event in [*pygame.event.get(), *(events or [])]:
+            self.handle(event)
+            if not self.running:
+                return
+        top = self.stack.top
+        if top is None:
+            self.running = False
+            return
+        self.manager.update(dt)
+        top.update(dt)
+        self.draw()
+        while self._pending_shots:
+            self.shoot(self._pending_shots.pop(0))
+        self._autoplay_tick(top)
+
+    def draw(self) -> None:
+        self.canvas.fill(BACKGROUND)
+        for scene in self.stack.visible():
+            scene.draw(self.canvas)
+        self.manager.draw_ui(self.canvas)
+        self._draw_toast()
+        self.present()
+
+    def present(self) -> None:
+        ww, wh = self.window.get_size()
+        scale = min(ww / CANVAS[0], wh / CANVAS[1])
+        size = (max(1, int(CANVAS[0] * scale)), max(1, int(CANVAS[1] * scale)))
+        offset = ((ww - size[0]) // 2, (wh - size[1]) // 2)
+        self.manager.scale, self.manager.offset = scale, offset
+        if size == CANVAS:
+            self.window.blit(self.canvas, offset)
+        else:
+            self.window.fill((0, 0, 0))
+            self.window.blit(pygame.transform.smoothscale(self.canvas, size), offset)
+        pygame.display.flip()
+
+    def _draw_toast(self) -> None:
+        if self.toast is None:
+            return
+        message, until = self.toast
+        if self.time > until:
+            self.toast = None
+            return
+        from game.widgets import text
+
+        img_rect = text.font(16).size(message)
+        w = min(img_rect[0] + 32, CANVAS[0] - 40)
+        box = pygame.Rect(0, 0, w, 40)
+        box.midbottom = (CANVAS[0] // 2, CANVAS[1] - 16)
+        pygame.draw.rect(self.canvas, (13, 21, 32), box, border_radius=8)
+        pygame.draw.rect(self.canvas, (127, 178, 229), box, 1, border_radius=8)
+        text.draw(self.canvas, message, box.center, 16, anchor="center", max_width=w - 16)
+
+    def _autoplay_tick(self, top) -> None:
+        shoot = self.screenshots is not None and self.autoplay
+        if shoot and id(top) != self._shot_scene and top.frames >= AUTOPLAY_SHOT_FRAME:
+            self._shot_scene = id(top)
+            self.shoot(top.name)
+        act = top.frames >= AUTOPLAY_SHOT_FRAME + 1 and top.frames % AUTOPLAY_ACT_EVERY == 0
+        if self.autoplay and act:
+            top.autoplay()
+
+    def run(self, max_frames: int | None = None) -> None:
+        frames = 0
+        while self.running and (max_frames is None or frames < max_frames):
+            self.frame()
+            frames += 1
+
+    def quit(self) -> None:
+        self.running = False

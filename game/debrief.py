@@ -1,0 +1,207 @@
+"""What the debrief shows: scores per dimension, perverse incentives and when they emerged,
+predictions against results, and the export for the workshop's wrap-up.
+
+Every figure is read from the model's summary, time series and cohort results; a score is only a
+rescaling of one reported figure to 0–100 so five dimensions fit on one chart (the rescalings
+are the constants below, stated in the README). Post-contract figures (adoption, scale-up) are
+shown when the model reports them and marked "not modelled" otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from model.api import RunResult
+
+FULL_IMPACT = 0.30  # a 30% fall in adverse outcomes among those counted scores 100
+CREAMING_WORST = 0.15  # creaming index at which the equity score loses its creaming half
+PARKING_WORST = 0.50
+VFM_FULL = 2.0  # public savings twice the public cost scores 100
+CREAMING_SIGN = 0.03
+PARKING_SIGN = 0.15
+PARKING_RUN = 3  # months in a row
+GAMING_SIGN = 0.25
+BIAS_SIGN = 0.25  # measured effect more than 25% away from the true one
+ADOPTION_KEYS = ("adopted", "adoption", "scale_up", "territories", "covered", "post_contract")
+DIMENSIONS = ("impact", "equity", "value", "investor", "adoption")
+
+
+def _num(value: Any) -> float | None:
+    if value is None or isinstance(value, bool | str):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _clip(x: float) -> float:
+    return float(min(max(x, 0.0), 1.0))
+
+
+def post_contract(result: RunResult) -> dict[str, Any]:
+    """Whatever the model reports about the time after the contract (empty if nothing)."""
+    return {k: v for k, v in result.summary.items() if any(word in k for word in ADOPTION_KEYS)}
+
+
+def scores(result: RunResult) -> dict[str, float | None]:
+    """0–100 per dimension (None where the model reports nothing to score)."""
+    s = result.summary
+    cohorts = result.cohorts
+    out: dict[str, float | None] = dict.fromkeys(DIMENSIONS)
+    if len(cohorts) and cohorts["counted"].sum() > 0:
+        untreated = float(np.average(cohorts["untreated_mean"], weights=cohorts["counted"]))
+        true = _num(s.get("true_effect")) or 0.0
+        out["impact"] = 100 * _clip(true / untreated / FULL_IMPACT) if untreated > 0 else 0.0
+    if s.get("enrolled"):
+        cream = max(_num(s.get("creaming_index")) or 0.0, 0.0)
+        park = max(_num(s.get("parking_index")) or 0.0, 0.0)
+        out["equity"] = 100 * (
+            1 - 0.5 * _clip(cream / CREAMING_WORST) - 0.5 * _clip(park / PARKING_WORST)
+        )
+    cost = _num(s.get("public_cost")) or 0.0
+    if cost > 0:
+        out["value"] = 100 * _clip((_num(s.get("public_savings")) or 0.0) / cost / VFM_FULL)
+    invested = _num(s.get("investor_invested")) or 0.0
+    if invested > 0:
+        irr, multiple = _num(s.get("investor_irr")), _num(s.get("investor_multiple")) or 0.0
+        cap = result.model.config.contract.return_cap
+        if irr is not None and irr >= 0 and multiple >= 1:
+            out["investor"] = 50 + 50 * (_clip(irr / cap) if cap > 0 else 1.0)
+        else:
+            out["investor"] = 50 * _clip(multiple)
+    adoption = post_contract(result)
+    numeric = [_num(v) for v in adoption.values() if _num(v) is not None]
+    flags = [v for v in adoption.values() if isinstance(v, bool)]
+    if flags:
+        out["adoption"] = 100.0 * sum(flags) / len(flags)
+    elif numeric:
+        out["adoption"] = 100 * _clip(max(numeric))
+    return out
+
+
+@dataclass
+class Incident:
+    kind: str  # creaming, parking, gaming, bias, overpaid
+    month: int
+    value: float
+
+
+def incidents(result: RunResult) -> list[Incident]:
+    """Perverse incentives that emerged, with the month each was first seen."""
+    ts = result.timeseries
+    found: list[Incident] = []
+
+    def first(mask: np.ndarray, column: str, kind: str) -> None:
+        hits = np.flatnonzero(mask)
+        if hits.size:
+            i = int(hits[0])
+            found.append(Incident(kind, int(ts["month"].iloc[i]), float(ts[column].iloc[i])))
+
+    if len(ts):
+        first(ts["creaming_index"].to_numpy() > CREAMING_SIGN, "creaming_index", "creaming")
+        park = np.nan_to_num(ts["parking_index"].to_numpy(dtype=float)) > PARKING_SIGN
+        run = np.convolve(park.astype(int), np.ones(PARKING_RUN, int), "full")[: park.size]
+        first(run >= PARKING_RUN, "parking_index", "parking")
+        gaming = np.nan_to_num(ts["gaming_index"].to_numpy(dtype=float)) > GAMING_SIGN
+        first(gaming, "gaming_index", "gaming")
+    for row in result.cohorts.itertuples():
+        gap = row.measured_effect - row.true_effect
+        if abs(gap) > BIAS_SIGN * max(abs(row.true_effect), 0.02):
+            found.append(Incident("bias", int(row.month), float(gap)))
+            break
+    s = result.summary
+    paid, saved = _num(s.get("outcome_payments")) or 0.0, _num(s.get("public_savings")) or 0.0
+    if paid > saved and paid > 0:
+        month = int(result.ledger.loc[result.ledger["reason"] == "outcome_payment", "month"].max())
+        found.append(Incident("overpaid", month, paid - saved))
+    return sorted(found, key=lambda inc: inc.month)
+
+
+PREDICTIONS = ("creaming", "measured_above_true", "money_back", "payments_share")
+
+
+def actual_answers(result: RunResult) -> dict[str, Any]:
+    """The answers to the prediction questions, read from the run."""
+    s = result.summary
+    max_payment = result.model.config.contract.max_payment
+    return {
+        "creaming": "yes" if (_num(s.get("creaming_index")) or 0.0) > CREAMING_SIGN else "no",
+        "measured_above_true": "yes"
+        if (_num(s.get("measured_effect")) or 0.0) > (_num(s.get("true_effect")) or 0.0)
+        else "no",
+        "money_back": "yes" if (_num(s.get("investor_multiple")) or 0.0) >= 1.0 else "no",
+        "payments_share": (_num(s.get("outcome_payments")) or 0.0) / max_payment
+        if max_payment > 0
+        else 0.0,
+    }
+
+
+def compare_predictions(predictions: dict[str, Any], result: RunResult) -> list[dict[str, Any]]:
+    actual = actual_answers(result)
+    rows = []
+    for key in PREDICTIONS:
+        guess = predictions.get(key)
+        truth = actual[key]
+        if key == "payments_share":
+            right = guess is not None and abs(float(guess) - truth) <= 0.15
+        else:
+            right = guess == truth
+        rows.append({"question": key, "predicted": guess, "actual": truth, "right": right})
+    return rows
+
+
+def export_tables(
+    out: Path, result: RunResult, predictions: dict[str, Any], log: list[dict[str, Any]]
+) -> list[Path]:
+    """CSV files for the wrap-up: summary, scores, incidents, predictions, decisions, tables."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def rows(name: str, header: list[str], data: list[list[Any]]) -> None:
+        path = out / f"{name}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(data)
+        written.append(path)
+
+    rows("summary", ["indicator", "value"], [[k, v] for k, v in result.summary.items()])
+    rows("scores", ["dimension", "score"], [[k, v] for k, v in scores(result).items()])
+    rows(
+        "incidents",
+        ["kind", "month", "value"],
+        [[i.kind, i.month, i.value] for i in incidents(result)],
+    )
+    rows(
+        "predictions",
+        ["question", "predicted", "actual", "right"],
+        [list(r.values()) for r in compare_predictions(predictions, result)]
+        + [["note", predictions.get("note", ""), "", ""]],
+    )
+    rows(
+        "decisions",
+        ["month", "turn", "kind", "role", "details"],
+        [
+            [e["month"], e["turn"], e["kind"], e["role"], json.dumps(_details(e), default=str)]
+            for e in log
+        ],
+    )
+    for name, frame in (
+        ("timeseries", result.timeseries),
+        ("ledger", result.ledger),
+        ("cohorts", result.cohorts),
+    ):
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        written.append(path)
+    return written
+
+
+def _details(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if k not in ("month", "turn", "kind", "role")}

@@ -1,0 +1,124 @@
+"""The contract levers (MODEL.md §4) and key assumptions, as data the screens turn into widgets.
+
+Each lever is a dotted scenario path — the same override language as the CLI — with its widget
+kind, range and display format. Labels and tooltips come from the translation files
+(`lever.<id>` and `tip.<id>`), so a lever is added here once and appears everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.schema import Scenario
+
+TIERED_PRICES = [0.6, 1.0, 1.4]  # lowest, middle, highest administrative risk band
+
+
+@dataclass(frozen=True)
+class Lever:
+    path: str
+    kind: str  # "slider", "choice" or "toggle"
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 0.01
+    options: tuple[str, ...] = ()
+    unit: str = "num"  # "money", "pct", "num", "int"
+    negotiable: bool = False
+    integer: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.path.replace(".", "_")
+
+    @property
+    def label_key(self) -> str:
+        return f"lever.{self.id}"
+
+    @property
+    def tip_key(self) -> str:
+        return f"tip.{self.id}"
+
+    def clamp(self, value: Any) -> Any:
+        """A value the lever can hold: sliders clamped and snapped, choices checked."""
+        if self.kind == "slider":
+            v = min(max(float(value), self.low), self.high)
+            v = self.low + round((v - self.low) / self.step) * self.step
+            v = min(max(v, self.low), self.high)
+            return round(v) if self.integer else round(v, 6)
+        if self.kind == "choice":
+            if value not in self.options:
+                raise ValueError(f"{self.path} = {value!r}: allowed {', '.join(self.options)}")
+            return value
+        return bool(value)
+
+    def to_override(self, value: Any) -> Any:
+        """The scenario value behind the widget value (toggles may stand for lists)."""
+        if self.path == "contract.price_tiers":
+            return list(TIERED_PRICES) if value else []
+        return value
+
+    def from_config(self, scenario: Scenario) -> Any:
+        section, name = self.path.split(".")
+        value = getattr(getattr(scenario, section), name)
+        if self.path == "contract.price_tiers":
+            return bool(value)
+        if self.kind == "choice":
+            return str(value)
+        if self.kind == "toggle":
+            return bool(value)
+        return self.clamp(value)
+
+
+CONTRACT_LEVERS: tuple[Lever, ...] = (
+    Lever(
+        "contract.selection", "choice", options=("operator", "public_referral", "random_referral")
+    ),
+    Lever(
+        "contract.evaluation",
+        "choice",
+        options=("rct", "matched_comparison", "historical_baseline", "pre_post"),
+    ),
+    Lever("contract.metric", "choice", options=("binary", "frequency")),
+    Lever("contract.threshold", "slider", 0.0, 0.3, 0.01, unit="pct", negotiable=True),
+    Lever("contract.price_per_outcome", "slider", 1000, 40000, 500, unit="money", negotiable=True),
+    Lever("contract.max_payment", "slider", 200_000, 12_000_000, 100_000, unit="money"),
+    Lever("contract.return_cap", "slider", 0.0, 0.2, 0.005, unit="pct", negotiable=True),
+    Lever("contract.cap_at_savings", "toggle"),
+    Lever("contract.price_tiers", "toggle"),
+    Lever("contract.representative_cohort", "toggle"),
+    Lever("contract.audit_rate", "slider", 0.0, 1.0, 0.05, unit="pct"),
+    Lever("contract.audit_penalty", "slider", 0, 2000, 50, unit="money"),
+    Lever("contract.cohorts", "slider", 1, 5, 1, unit="int", integer=True),
+    Lever("state.referral_rule", "choice", options=("waiting_list", "random", "need_first")),
+)
+
+ASSUMPTIONS: tuple[Lever, ...] = (
+    Lever("intervention.effect", "slider", 0.0, 2.0, 0.05, unit="num"),
+    Lever("population.private_noise", "slider", 0.05, 2.0, 0.05, unit="num"),
+    Lever("operator.mission_weight", "slider", 0.0, 1.0, 0.05, unit="pct"),
+    Lever("population.baseline_rate", "slider", 0.2, 0.9, 0.05, unit="pct"),
+    Lever("context.trend_per_year", "slider", -0.3, 0.3, 0.05, unit="num"),
+)
+
+BY_PATH = {lever.path: lever for lever in (*CONTRACT_LEVERS, *ASSUMPTIONS)}
+
+
+def lever(path: str) -> Lever:
+    return BY_PATH[path]
+
+
+def values_from(scenario: Scenario, levers: tuple[Lever, ...]) -> dict[str, Any]:
+    return {lv.path: lv.from_config(scenario) for lv in levers}
+
+
+def overrides(values: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Scenario overrides for the lever values that differ from `base` (all if no base)."""
+    out = {}
+    for path, value in values.items():
+        if base is not None and base.get(path) == value:
+            continue
+        out[path] = BY_PATH[path].to_override(value)
+    return out

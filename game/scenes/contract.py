@@ -1,0 +1,244 @@
+"""Contract design and negotiation, then "predict before reveal".
+
+The State proposes terms with every lever; the Investor and then the Operator accept or counter
+on price, return cap and threshold; a counter goes back to the State. Roles no human holds are
+played by the model (see `game.negotiation`). Before the contract starts, players write down
+what they expect; the debrief sets it beside what happened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+import pygame_gui
+
+from game import fmt
+from game.i18n import tr
+from game.levers import CONTRACT_LEVERS
+from game.negotiation import NEGOTIABLE, NegotiationError
+from game.scenes import lever_rows
+from game.scenes.base import Rect, Scene
+from model.scenarios import ScenarioError
+
+ORDER = CONTRACT_LEVERS[:3] + CONTRACT_LEVERS[13:] + CONTRACT_LEVERS[3:13]
+ROW = 39
+
+
+class ContractScene(Scene):
+    name = "contract"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.session = app.session
+        self.neg = self.session.negotiation or self.session.begin_negotiation()
+        self.session.settle_ai_moves()
+        self.values: dict[str, Any] = dict(self.neg.terms)
+
+    @property
+    def currency(self) -> str:
+        return self.session.base.meta.currency
+
+    def editable(self, path: str) -> bool:
+        actor = self.neg.actor
+        if self.neg.done or not self.session.is_human(actor):
+            return False
+        if self.neg.stage == "state":
+            return True
+        return self.neg.stage in ("investor", "operator") and path in NEGOTIABLE
+
+    def build_ui(self) -> None:
+        self.header(tr("contract.title"), tr("contract.subtitle"))
+        y0 = 92
+        for i, lv in enumerate(ORDER):
+            lever_rows.add_row(
+                self,
+                lv,
+                24,
+                y0 + i * ROW,
+                832,
+                self.values[lv.path],
+                self.currency,
+                self.editable(lv.path),
+                label_share=0.36,
+            )
+        self.label("hint", Rect(24, 650, 640, 30), tr("contract.tooltip_hint"), "@muted")
+        self.label("stage", Rect(880, 96, 376, 32), self._stage_text(), "@h2")
+        self.textbox("history", Rect(880, 132, 376, 380), self._history_html())
+        self._buttons()
+
+    def _stage_text(self) -> str:
+        if self.neg.done:
+            return tr("neg.agreed")
+        who = tr(f"role.{self.neg.actor}")
+        return tr("neg.your_move", role=who)
+
+    def _buttons(self) -> None:
+        stage, human = self.neg.stage, self.session.is_human(self.neg.actor)
+        r1, r2 = Rect(880, 524, 183, 48), Rect(1073, 524, 183, 48)
+        if self.neg.done:
+            self.button("next", Rect(880, 650, 376, 48), tr("contract.to_predict"), cls="@primary")
+        elif human and stage == "state":
+            self.button("propose", Rect(880, 524, 376, 48), tr("neg.propose"), cls="@primary")
+        elif human and stage in ("investor", "operator"):
+            self.button("accept", r1, tr("neg.accept"), cls="@primary")
+            counter = self.button("counter", r2, tr("neg.counter"), tip=tr("tip.counter"))
+            if not self.neg.can_counter(stage):
+                counter.disable()
+        elif human and stage == "state_reply":
+            self.button("accept_counter", r1, tr("neg.accept_counter"), cls="@primary")
+            self.button("reject_counter", r2, tr("neg.reject_counter"))
+        self.button("back", Rect(880, 596, 180, 44), tr("ui.back"))
+
+    def _history_html(self) -> str:
+        lines = []
+        for role, action, terms in self.neg.history:
+            changes = ", ".join(
+                f"{tr(_lever(p).label_key)} {lever_rows.show(_lever(p), v, self.currency)}"
+                for p, v in terms.items()
+            )
+            line = f"<b>{tr(f'role.{role}')}</b> — {tr(f'neg.did.{action}')}"
+            lines.append(f"{line}: {changes}" if changes else line)
+        if self.neg.stage == "state_reply" and self.neg.pending:
+            lines.append(f"<i>{tr('neg.pending')}</i>")
+        human_investor = self.session.is_human("investor")
+        if self.neg.done and not human_investor and not self.neg.would_fund(self.neg.terms):
+            lines.append(f"<b>{tr('neg.investor_declines')}</b>")
+        if self.neg.done:
+            price = self.neg.terms["contract.price_per_outcome"]
+            lines.append(tr("neg.final_price", price=fmt.money(price, self.currency, False)))
+        return "<br>".join(lines) or tr("neg.empty")
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if lever_rows.handle(self, name, event, self.values, self.currency):
+            return
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return
+        try:
+            self._move(name)
+        except (NegotiationError, ScenarioError) as exc:
+            self.app.notify(str(exc), 5.0)
+            self.values = dict(self.neg.terms)
+        self.rebuild()
+
+    def _move(self, name: str) -> None:
+        neg = self.neg
+        if name == "propose":
+            neg.propose({p: v for p, v in self.values.items() if v != neg.terms.get(p)})
+        elif name == "accept":
+            neg.accept(neg.stage)
+        elif name == "counter":
+            changes = {p: self.values[p] for p in NEGOTIABLE if self.values[p] != neg.terms[p]}
+            if not changes:
+                self.app.notify(tr("neg.counter_needs_change"), 4.0)
+                return
+            neg.counter(neg.stage, changes)
+        elif name == "accept_counter":
+            neg.reply(True)
+        elif name == "reject_counter":
+            neg.reply(False)
+        elif name == "next":
+            self.app.stack.replace(PredictScene(self.app))
+            return
+        elif name == "back":
+            from game.scenes.title import RolesScene
+
+            self.session.negotiation = None
+            self.app.stack.replace(RolesScene(self.app))
+            return
+        self.session.settle_ai_moves()
+        self.values = dict(neg.terms)
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key == pygame.K_RETURN:
+            for name in ("next", "propose", "accept", "accept_counter"):
+                if name in self.ui:
+                    self.on_ui(name, pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED))
+                    return True
+        return False
+
+    def autoplay(self) -> None:
+        self.on_key(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN))
+
+
+def _lever(path: str):
+    from game.levers import lever
+
+    return lever(path)
+
+
+YES_NO = ("yes", "no")
+
+
+class PredictScene(Scene):
+    name = "predict"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.session = app.session
+        self.answers: dict[str, Any] = {
+            "creaming": "yes",
+            "measured_above_true": "yes",
+            "money_back": "yes",
+            "payments_share": 0.5,
+            "note": "",
+            **self.session.predictions,
+        }
+
+    def build_ui(self) -> None:
+        self.header(tr("predict.title"), tr("predict.subtitle"))
+        y = 110
+        for key in ("creaming", "measured_above_true", "money_back"):
+            self.label(f"q:{key}", Rect(24, y, 820, 36), tr(f"predict.q.{key}"))
+            options = {v: tr(f"ui.{v}") for v in YES_NO}
+            self.dropdown(f"a:{key}", Rect(860, y, 200, 36), options, self.answers[key])
+            y += 64
+        self.label("q:payments_share", Rect(24, y, 820, 36), tr("predict.q.payments_share"))
+        self.slider(
+            "a:payments_share",
+            Rect(860, y + 3, 300, 30),
+            float(self.answers["payments_share"]),
+            0.0,
+            1.0,
+            0.05,
+        )
+        self.label(
+            "v:payments_share", Rect(1170, y, 90, 36), fmt.pct(self.answers["payments_share"])
+        )
+        y += 64
+        self.label("q:note", Rect(24, y, 820, 36), tr("predict.q.note"))
+        self.entry("a:note", Rect(24, y + 40, 1036, 40), str(self.answers["note"]))
+        self.label("why", Rect(24, y + 100, 1230, 60), tr("predict.why"), "@muted")
+        self.button("start", Rect(1000, 650, 256, 48), tr("predict.start"), cls="@primary")
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if name.startswith("a:") and event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            self.answers[name[2:]] = self.choice_value(name, event)
+        elif name == "a:payments_share" and event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
+            self.answers["payments_share"] = round(float(event.value), 2)
+            self.ui["v:payments_share"].set_text(fmt.pct(self.answers["payments_share"]))
+        elif name == "a:note" and event.type in (
+            pygame_gui.UI_TEXT_ENTRY_CHANGED,
+            pygame_gui.UI_TEXT_ENTRY_FINISHED,
+        ):
+            self.answers["note"] = event.text[:300]
+        elif name == "start" and event.type == pygame_gui.UI_BUTTON_PRESSED:
+            self.start()
+
+    def start(self) -> None:
+        from game.scenes.play import PlayScene
+
+        self.session.predictions = dict(self.answers)
+        self.session.start()
+        self.app.goto_session_scene() if not self.session.live else self.app.stack.replace(
+            PlayScene(self.app)
+        )
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key == pygame.K_RETURN and not self.ui["a:note"].is_focused:
+            self.start()
+            return True
+        return False
+
+    def autoplay(self) -> None:
+        self.start()

@@ -1,0 +1,298 @@
+"""Scenes pushed over others: the facilitator's pause menu, the keys help, explore mode."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pygame
+import pygame_gui
+
+from game import fmt
+from game.i18n import tr
+from game.levers import ASSUMPTIONS, BY_PATH, overrides, values_from
+from game.scenes import lever_rows
+from game.scenes.base import Rect, Scene
+from game.whatif import OUTPUTS, WhatIf
+from game.widgets import charts, text
+from model.scenarios import ScenarioError, load_scenario
+
+DIM = (0, 0, 0, 170)
+
+
+def dim(surface: pygame.Surface) -> None:
+    veil = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+    veil.fill(DIM)
+    surface.blit(veil, (0, 0))
+
+
+class PauseScene(Scene):
+    """The facilitator's menu: speed, undo, fork, save/load, language, full screen, quit."""
+
+    name = "pause"
+    overlay = True
+
+    def build_ui(self) -> None:
+        x, w = 440, 400
+        self.label("title", Rect(x, 70, w, 44), tr("pause.title"), "@h1")
+        self.label("speed", Rect(x, 122, w, 30), tr("pause.speed", speed=self.app.speed_label()))
+        self.button("slower", Rect(x, 156, 195, 42), tr("pause.slower"))
+        self.button("faster", Rect(x + 205, 156, 195, 42), tr("pause.faster"))
+        items = [
+            ("resume", "pause.resume"),
+            ("undo", "play.undo"),
+            ("fork", "play.fork"),
+            ("return", "pause.return_fork"),
+            ("save", "pause.save"),
+            ("load", "pause.load"),
+            ("explore", "play.explore"),
+            ("lang", "ui.switch_language"),
+            ("fullscreen", "pause.fullscreen"),
+            ("title_screen", "pause.quit_title"),
+        ]
+        for i, (name, key) in enumerate(items):
+            col, row = i % 2, i // 2
+            self.button(
+                name,
+                Rect(x + col * 205, 212 + row * 54, 195, 46),
+                tr(key),
+                cls="@primary" if name == "resume" else None,
+            )
+        session = self.app.session
+        if session is None or not session.can_undo:
+            self.ui["undo"].disable()
+        if session is None or not session.forks:
+            self.ui["return"].disable()
+        self.label("keys", Rect(300, 500, 680, 120), "")
+        self.ui["keys"].hide()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        dim(surface)
+        box = Rect(420, 56, 440, 500)
+        pygame.draw.rect(surface, (26, 39, 54), box, border_radius=10)
+        pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=10)
+        text.draw_wrapped(surface, tr("pause.keys"), Rect(440, 488, 400, 64), 13, text.MUTED)
+
+    def _play(self):
+        below = self.app.stack.scenes[-2] if len(self.app.stack.scenes) > 1 else None
+        return below
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return
+        play = self._play()
+        if name == "resume":
+            self.app.stack.pop()
+        elif name in ("slower", "faster"):
+            self.app.change_speed(1 if name == "faster" else -1)
+            self.ui["speed"].set_text(tr("pause.speed", speed=self.app.speed_label()))
+        elif name in ("undo", "fork", "return") and play is not None and hasattr(play, "undo"):
+            self.app.stack.pop()
+            {"undo": play.undo, "fork": play.fork, "return": play.return_to_fork}[name]()
+        elif name == "save":
+            self.app.save_session()
+        elif name == "load":
+            self.app.load_session()
+        elif name == "explore":
+            self.app.stack.pop()
+            if play is not None and hasattr(play, "open_explore"):
+                play.open_explore()
+        elif name == "fullscreen":
+            self.app.toggle_fullscreen()
+        elif name == "title_screen":
+            from game.scenes.title import TitleScene
+
+            self.app.session = None
+            self.app.stack.replace(TitleScene(self.app))
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key in (pygame.K_ESCAPE, pygame.K_p, pygame.K_SPACE):
+            self.app.stack.pop()
+            return True
+        return False
+
+    def autoplay(self) -> None:
+        self.app.stack.pop()
+
+
+class HelpScene(Scene):
+    name = "help"
+    overlay = True
+
+    def build_ui(self) -> None:
+        self.button("close", Rect(540, 620, 200, 44), tr("ui.close"), cls="@primary")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        dim(surface)
+        box = Rect(200, 60, 880, 620)
+        pygame.draw.rect(surface, (26, 39, 54), box, border_radius=10)
+        pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=10)
+        text.draw(surface, tr("help.title"), (230, 80), 28, bold=True)
+        y = 130
+        for i in range(1, 15):
+            key = f"help.key{i}"
+            keys, _, what = tr(key).partition("|")
+            text.draw(surface, keys, (230, y), 17, (127, 212, 255), bold=True)
+            text.draw(surface, what, (470, y), 17, max_width=580)
+            y += 34
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if name == "close" and event.type == pygame_gui.UI_BUTTON_PRESSED:
+            self.app.stack.pop()
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE):
+            self.app.stack.pop()
+            return True
+        return False
+
+    def autoplay(self) -> None:
+        self.app.stack.pop()
+
+
+EXPLORE_LEVERS = (
+    "contract.selection",
+    "contract.evaluation",
+    "contract.price_tiers",
+    "contract.representative_cohort",
+    "contract.cap_at_savings",
+    "contract.price_per_outcome",
+    "contract.threshold",
+    "contract.audit_rate",
+)
+RERUN_DELAY = 0.15
+BASE_COLOUR = (130, 145, 165)
+CURRENT_COLOUR = (40, 180, 170)
+
+
+class ExploreScene(Scene):
+    """Levers and key assumptions beside the results; every change re-runs several seeds and
+    redraws, with the baseline design always shown beside the current one."""
+
+    name = "explore"
+    overlay = False
+
+    def __init__(self, app, scenario: str, terms: dict[str, Any] | None = None) -> None:
+        super().__init__(app)
+        try:
+            self.config = load_scenario(scenario)
+        except ScenarioError:
+            scenario, self.config = "default", load_scenario("default")
+        self.scenario = scenario
+        self.whatif = WhatIf(scenario)
+        levers = tuple(BY_PATH[p] for p in EXPLORE_LEVERS) + ASSUMPTIONS
+        self.levers = levers
+        base = values_from(self.config, levers)
+        if terms:
+            base.update({p: v for p, v in terms.items() if p in base})
+        self.base_values = dict(base)
+        self.values = dict(base)
+        self.baseline = self.whatif.evaluate(overrides(self.base_values))
+        self.current = self.baseline
+        self.dirty_at: float | None = None
+        self.last_seconds = 0.0
+        self.error = ""
+
+    @property
+    def currency(self) -> str:
+        return self.config.meta.currency
+
+    def build_ui(self) -> None:
+        title = getattr(self.config.meta.title, self.app.lang) or self.config.meta.title.en
+        self.header(tr("explore.title"), tr("explore.subtitle", scenario=title))
+        y = 92
+        self.label("levers", Rect(24, y, 480, 32), tr("explore.levers"), "@h2")
+        y += 32
+        for i, lv in enumerate(self.levers):
+            if i == len(EXPLORE_LEVERS):
+                self.label("assumptions", Rect(24, y, 480, 32), tr("explore.assumptions"), "@h2")
+                y += 32
+            lever_rows.add_row(self, lv, 24, y, 480, self.values[lv.path], self.currency)
+            y += 38
+        self.button("reset", Rect(24, 670, 230, 40), tr("explore.reset"))
+        self.button("back", Rect(274, 670, 230, 40), tr("ui.back"), cls="@primary")
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if lever_rows.handle(self, name, event, self.values, self.currency):
+            self.dirty_at = self.app.time
+            return
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return
+        if name == "reset":
+            self.values = dict(self.base_values)
+            self.current = self.baseline
+            self.rebuild()
+        elif name == "back":
+            self.leave()
+
+    def leave(self) -> None:
+        from game.scenes.title import TitleScene
+
+        if len(self.app.stack.scenes) > 1:
+            self.app.stack.pop()
+        else:
+            self.app.stack.replace(TitleScene(self.app))
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key in (pygame.K_ESCAPE, pygame.K_e):
+            self.leave()
+            return True
+        return False
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        if self.dirty_at is not None and self.app.time - self.dirty_at >= RERUN_DELAY:
+            self.dirty_at = None
+            self.rerun()
+
+    def rerun(self) -> None:
+        start = time.perf_counter()
+        try:
+            self.current = self.whatif.evaluate(overrides(self.values))
+            self.error = ""
+        except ScenarioError as exc:
+            self.error = str(exc)
+        self.last_seconds = time.perf_counter() - start
+
+    def draw(self, surface: pygame.Surface) -> None:
+        area = Rect(524, 92, 740, 578)
+        text.draw(
+            surface, tr("explore.results", n=len(self.whatif.seeds)), area.topleft, 20, bold=True
+        )
+        lx = area.left
+        for colour, key in ((BASE_COLOUR, "explore.baseline"), (CURRENT_COLOUR, "explore.current")):
+            pygame.draw.rect(surface, colour, Rect(lx, area.top + 34, 18, 14), border_radius=3)
+            r = text.draw(surface, tr(key), (lx + 24, area.top + 30), 15)
+            lx = r.right + 20
+        note = self.error or tr("explore.timing", seconds=fmt.num(self.last_seconds, 2))
+        text.draw(surface, note, (area.right, area.top + 30), 14, text.MUTED, anchor="topright")
+        w, h = (area.width - 12) // 2, 124
+        for i, key in enumerate(OUTPUTS):
+            col, row = i % 2, i // 2
+            rect = Rect(area.left + col * (w + 12), area.top + 60 + row * (h + 8), w, h)
+            charts.paired_bars(
+                surface,
+                rect,
+                tr(f"out.{key}"),
+                self.baseline[key],
+                self.current[key],
+                self._fmt(key),
+                (BASE_COLOUR, CURRENT_COLOUR),
+            )
+
+    def _fmt(self, key: str):
+        if key in ("outcome_payments", "public_savings"):
+            return lambda v: fmt.money(v, self.currency)
+        if key == "investor_irr":
+            return lambda v: fmt.pct(v, 1)
+        return lambda v: fmt.num(v, 3, signed=key.endswith("index"))
+
+    def autoplay(self) -> None:
+        """Demo: move one lever (random referral) so the two designs differ, then leave."""
+        if self.values["contract.selection"] != "random_referral":
+            self.values["contract.selection"] = "random_referral"
+            self.rerun()
+            self.rebuild()
+            self.app.shoot_after_draw("explore_changed")
+        else:
+            self.leave()

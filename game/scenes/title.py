@@ -1,0 +1,255 @@
+"""The first three scenes: title (language), scenario library with briefings, roles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pygame_gui
+
+from game import fmt
+from game.decisions import ROLES
+from game.i18n import tr
+from game.scenes.base import Rect, Scene
+from game.session import Session
+from game.widgets import text
+from game.widgets.field import risk_colour
+from model.scenarios import ScenarioError, load_scenario, scenario_names
+
+
+class TitleScene(Scene):
+    name = "title"
+
+    def build_ui(self) -> None:
+        w, _ = self.app.size
+        self.label("title", Rect(80, 90, 700, 60), "CIS Lab", "@title")
+        self.label("subtitle", Rect(82, 150, 900, 30), tr("title.subtitle"), "@muted")
+        self.textbox("intro", Rect(80, 200, 620, 190), tr("title.intro"))
+        self.label("choose_lang", Rect(80, 410, 400, 28), tr("title.language"), "@h2")
+        self.button(
+            "fr", Rect(80, 445, 190, 46), "Français", cls="@on" if self.app.lang == "fr" else None
+        )
+        self.button(
+            "en", Rect(280, 445, 190, 46), "English", cls="@on" if self.app.lang == "en" else None
+        )
+        self.button("play", Rect(80, 520, 300, 54), tr("title.play"), cls="@primary")
+        self.button("explore", Rect(395, 520, 300, 54), tr("title.explore"), tip=tr("tip.explore"))
+        self.button("load", Rect(80, 590, 300, 44), tr("title.load"), tip=tr("tip.load"))
+        self.button("quit", Rect(395, 590, 300, 44), tr("title.quit"))
+        self.label("keys", Rect(80, 670, w - 160, 26), tr("title.keys"), "@muted")
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return
+        if name in ("fr", "en"):
+            self.app.set_language(name)
+        elif name == "play":
+            self.app.stack.replace(ScenarioScene(self.app))
+        elif name == "explore":
+            from game.scenes.overlays import ExploreScene
+
+            self.app.stack.push(ExploreScene(self.app, self.app.scenario or "default"))
+        elif name == "load":
+            self.app.load_session()
+        elif name == "quit":
+            self.app.quit()
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key in (pygame.K_RETURN, pygame.K_SPACE):
+            self.app.stack.replace(ScenarioScene(self.app))
+            return True
+        if event.key == pygame.K_e:
+            from game.scenes.overlays import ExploreScene
+
+            self.app.stack.push(ExploreScene(self.app, self.app.scenario or "default"))
+            return True
+        if event.key == pygame.K_ESCAPE:
+            self.app.quit()
+            return True
+        return False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """A decorative field: people coloured by risk, a few of them served."""
+        rng = np.random.default_rng(7)
+        risk = np.sort(rng.beta(2.4, 1.6, 420))
+        colours = risk_colour(risk)
+        for i, (r, c) in enumerate(zip(risk, colours, strict=True)):
+            x = 790 + (i // 20) * 21
+            y = 110 + (i % 20) * 25
+            served = (i * 37) % 11 == 0 and r < 0.7
+            pygame.draw.circle(
+                surface, c if served else (c * 0.45 + 12).astype(int), (x, y), 8 if served else 5
+            )
+            if served:
+                pygame.draw.circle(surface, (255, 255, 255), (x, y), 8, 2)
+        text.draw(surface, tr("field.lower_risk"), (782, 620), 14, text.MUTED)
+        text.draw(surface, tr("field.higher_risk"), (1218, 620), 14, text.MUTED, anchor="topright")
+
+    def autoplay(self) -> None:
+        self.app.stack.replace(ScenarioScene(self.app))
+
+
+class ScenarioScene(Scene):
+    name = "scenario"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.names = scenario_names()
+        wanted = app.scenario or "default"
+        self.selected = wanted if wanted in self.names else self.names[0]
+        self.error = ""
+        if app.scenario and app.scenario not in self.names:
+            self.names.append(app.scenario)  # a scenario file given on the command line
+            self.selected = app.scenario
+
+    def build_ui(self) -> None:
+        self.header(tr("scenario.title"), tr("scenario.subtitle"))
+        for i, name in enumerate(self.names):
+            try:
+                title = _title(load_scenario(name), self.app.lang)
+            except ScenarioError:
+                title = name
+            cls = "@on" if name == self.selected else None
+            self.button(f"sc:{name}", Rect(24, 100 + i * 58, 400, 50), title, cls=cls)
+        self.textbox("briefing", Rect(450, 100, 806, 520), self._briefing())
+        self.button("back", Rect(24, 650, 180, 46), tr("ui.back"))
+        self.button("next", Rect(1056, 650, 200, 46), tr("ui.next"), cls="@primary")
+
+    def _briefing(self) -> str:
+        try:
+            sc = load_scenario(self.selected)
+        except ScenarioError as exc:
+            self.error = str(exc)
+            return f"<b>{tr('scenario.invalid')}</b><br>{exc}"
+        self.error = ""
+        lang = self.app.lang
+        c, cur = sc.contract, sc.meta.currency
+        facts = [
+            (tr("brief.population"), f"{sc.population.size:,}".replace(",", "\u202f")),
+            (tr("brief.baseline"), fmt.pct(sc.population.baseline_rate)),
+            (tr("brief.selection"), tr(f"opt.{c.selection}")),
+            (tr("brief.evaluation"), tr(f"opt.{c.evaluation}")),
+            (tr("brief.metric"), tr(f"opt.{c.metric}")),
+            (tr("brief.price"), fmt.money(c.price_per_outcome, cur, compact=False)),
+            (tr("brief.max_payment"), fmt.money(c.max_payment, cur)),
+            (tr("brief.capital"), fmt.money(sc.investor.capital, cur)),
+            (tr("brief.cohorts"), tr("brief.cohorts_value", n=c.cohorts, months=c.cohort_months)),
+            (tr("brief.length"), tr("brief.months", n=sc.contract_months)),
+        ]
+        rows = "<br>".join(
+            f"• {k} : <b>{v}</b>" if lang == "fr" else f"• {k}: <b>{v}</b>" for k, v in facts
+        )
+        desc = getattr(sc.meta.description, lang) or sc.meta.description.en
+        return f"<b>{_title(sc, lang)}</b><br><br>{desc}<br><br>{rows}<br><br>{tr('brief.hint')}"
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return
+        if name.startswith("sc:"):
+            self.selected = name[3:]
+            self.rebuild()
+        elif name == "back":
+            self.app.stack.replace(TitleScene(self.app))
+        elif name == "next":
+            self.go_next()
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key == pygame.K_ESCAPE:
+            self.app.stack.replace(TitleScene(self.app))
+        elif event.key == pygame.K_RETURN:
+            self.go_next()
+        elif event.key in (pygame.K_DOWN, pygame.K_UP):
+            i = self.names.index(self.selected) + (1 if event.key == pygame.K_DOWN else -1)
+            self.selected = self.names[i % len(self.names)]
+            self.rebuild()
+        else:
+            return False
+        return True
+
+    def go_next(self) -> None:
+        if self.error:
+            self.app.notify(self.error, 5.0)
+            return
+        self.app.session = Session(self.selected, seed=self.app.seed, lang=self.app.lang)
+        self.app.stack.replace(RolesScene(self.app))
+
+    def autoplay(self) -> None:
+        self.go_next()
+
+
+def _title(sc, lang: str) -> str:
+    return getattr(sc.meta.title, lang) or sc.meta.title.en or sc.meta.name
+
+
+class RolesScene(Scene):
+    name = "roles"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.humans: set[str] = set(app.session.humans) if app.session else set()
+        self.turn = "quarter"
+
+    def build_ui(self) -> None:
+        self.header(tr("roles.title"), tr("roles.subtitle"))
+        for i, role in enumerate(ROLES):
+            x = 24 + i * 414
+            self.label(f"name:{role}", Rect(x, 100, 396, 36), tr(f"role.{role}"), "@h2")
+            self.textbox(f"desc:{role}", Rect(x, 140, 396, 300), tr(f"roles.desc.{role}"))
+            human = role in self.humans
+            self.button(
+                f"toggle:{role}",
+                Rect(x, 452, 396, 50),
+                tr("roles.human") if human else tr("roles.model"),
+                tip=tr("tip.role_toggle"),
+                cls="@on" if human else None,
+            )
+        self.label("turn_label", Rect(24, 530, 300, 36), tr("roles.turn_length"))
+        self.dropdown(
+            "turn",
+            Rect(330, 530, 260, 36),
+            {"quarter": tr("roles.quarter"), "year": tr("roles.year")},
+            self.turn,
+        )
+        n = len(self.humans)
+        order = " → ".join(tr(f"role.{r}") for r in ROLES if r in self.humans)
+        summary = tr("roles.hotseat", n=n, order=order) if n else tr("roles.all_model")
+        self.label("summary", Rect(24, 580, 1230, 30), summary, "@muted")
+        self.button("back", Rect(24, 650, 180, 46), tr("ui.back"))
+        self.button("next", Rect(976, 650, 280, 46), tr("roles.to_contract"), cls="@primary")
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and name == "turn":
+            self.turn = self.choice_value(name, event)
+            return
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return
+        if name.startswith("toggle:"):
+            self.humans ^= {name.split(":")[1]}
+            self.rebuild()
+        elif name == "back":
+            self.app.stack.replace(ScenarioScene(self.app))
+        elif name == "next":
+            self.go_next()
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        keys = {pygame.K_1: "state", pygame.K_2: "investor", pygame.K_3: "operator"}
+        if event.key in keys:
+            self.humans ^= {keys[event.key]}
+            self.rebuild()
+        elif event.key == pygame.K_RETURN:
+            self.go_next()
+        elif event.key == pygame.K_ESCAPE:
+            self.app.stack.replace(ScenarioScene(self.app))
+        else:
+            return False
+        return True
+
+    def go_next(self) -> None:
+        from game.scenes.contract import ContractScene
+
+        session = self.app.session
+        session.set_roles(sorted(self.humans), self.turn)
+        session.begin_negotiation()
+        self.app.stack.replace(ContractScene(self.app))
+
+    def autoplay(self) -> None:
+        self.go_next()

@@ -1,0 +1,235 @@
+"""A workshop session: scenario, roles, agreed terms, predictions and the running model.
+
+Pure Python (no pygame), so the scripted tests and the autoplay drive the same object the
+screens do. A turn is a quarter (or a year): it opens (an event may arrive, a snapshot is kept
+for undo), each human role decides, then the model runs month by month. Undo restores the
+snapshot of the previous turn's opening; a fork keeps a copy of the whole session to return to;
+save and load write the session to one file.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from game import decisions
+from game.decisions import ROLES
+from game.events import apply_event, draw_event
+from game.levers import CONTRACT_LEVERS, overrides, values_from
+from game.negotiation import Negotiation
+from model.api import RunResult, build, collect
+from model.cis_model import CISModel
+from model.scenarios import load_scenario
+
+SAVE_VERSION = 1
+UNDO_DEPTH = 12
+TURN_LENGTHS = {"quarter": 3, "year": 12}
+
+
+class SessionError(ValueError):
+    """A session file that cannot be read, or a move that makes no sense now; one line."""
+
+
+class Session:
+    def __init__(self, scenario: str = "default", seed: int = 0, lang: str = "en") -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.lang = lang
+        self.base = load_scenario(scenario)  # raises ScenarioError for an unknown scenario
+        self.humans: list[str] = []
+        self.turn_months = TURN_LENGTHS["quarter"]
+        self.terms: dict[str, Any] = values_from(self.base, CONTRACT_LEVERS)
+        self.negotiation: Negotiation | None = None
+        self.predictions: dict[str, Any] = {}
+        self.model: CISModel | None = None
+        self.turn = 0
+        self.turn_start = 0
+        self.turn_open = False
+        self.log: list[dict[str, Any]] = []
+        self.events_seen: list[str] = []
+        self.event: tuple[str, dict[str, Any]] | None = None
+        self.event_rng = np.random.default_rng([seed, 6])
+        self.signed_by_human = False
+        self._undo: list[bytes] = []
+        self.forks: list[tuple[int, bytes]] = []
+        self._result: RunResult | None = None
+
+    # ------------------------------------------------------------------ set-up
+    def set_roles(self, humans: list[str], turn: str = "quarter") -> None:
+        unknown = sorted(set(humans) - set(ROLES))
+        if unknown:
+            raise SessionError(f"unknown role(s): {', '.join(unknown)}")
+        if turn not in TURN_LENGTHS:
+            raise SessionError(f"turn length {turn!r}: allowed quarter, year")
+        self.humans = [r for r in ROLES if r in humans]
+        self.turn_months = TURN_LENGTHS[turn]
+
+    def is_human(self, role: str) -> bool:
+        return role in self.humans
+
+    def begin_negotiation(self) -> Negotiation:
+        self.negotiation = Negotiation(self.scenario, self.seed, self.terms)
+        return self.negotiation
+
+    def settle_ai_moves(self) -> None:
+        """Let the model play every negotiation move that falls to a role no human holds."""
+        neg = self.negotiation
+        while neg is not None and not neg.done and not self.is_human(neg.actor):
+            neg.ai_move()
+
+    @property
+    def overrides(self) -> dict[str, Any]:
+        return overrides(self.terms)
+
+    def start(self) -> CISModel:
+        """Build the model on the agreed terms and open the first turn."""
+        if self.negotiation is not None:
+            self.terms = dict(self.negotiation.terms)
+        self.model = build(self.scenario, seed=self.seed, overrides=self.overrides)
+        if not self.model.signed and self.is_human("investor"):
+            self.model.sign()  # the human investor accepted terms the model's would refuse
+            self.signed_by_human = True
+        for role in self.humans:
+            decisions.take_over(self.model, role)
+        self.turn, self.turn_start = 0, 0
+        self._undo.clear()
+        self._record("start", "session", {"signed": self.model.signed})
+        self.open_turn()
+        return self.model
+
+    # ------------------------------------------------------------------ turns
+    @property
+    def finished(self) -> bool:
+        return self.model is not None and not self.model.running
+
+    @property
+    def live(self) -> bool:
+        """Is there still a contract to play? (an unsigned one ends at once)"""
+        return self.model is not None and self.model.signed and self.model.running
+
+    def open_turn(self) -> None:
+        model = self._need_model()
+        self.event = None
+        name = draw_event(self.event_rng, self.turn, self.events_seen)
+        if name is not None and self.live:
+            details = apply_event(model, name)
+            self.events_seen.append(name)
+            self.event = (name, details)
+            self._record("event", "world", {"event": name, **details})
+        self.turn_start = model.month
+        self.turn_open = True
+        self._undo.append(self._snapshot())
+        del self._undo[:-UNDO_DEPTH]
+
+    def decide(self, role: str, values: dict[str, Any]) -> None:
+        if role not in self.humans:
+            raise SessionError(f"the {role} is played by the model")
+        changed = decisions.apply(self._need_model(), role, values)
+        for key, value in changed:
+            self._record("decision", role, {"decision": key, "value": value})
+
+    def step_month(self) -> bool:
+        """Run one month of the turn; True while the turn goes on."""
+        model = self._need_model()
+        if not model.running:
+            return False
+        model.step()
+        self._result = None
+        return model.running and model.month - self.turn_start < self.turn_months
+
+    def run_turn(self) -> None:
+        while self.step_month():
+            pass
+        self.close_turn()
+
+    def close_turn(self) -> None:
+        model = self._need_model()
+        for role in ROLES:
+            if role not in self.humans:
+                self._record("agent", role, decisions.agent_report(model, role, self.turn_start))
+        self.turn += 1
+        self.turn_open = False
+        if model.running:
+            self.open_turn()
+
+    @property
+    def can_undo(self) -> bool:
+        return len(self._undo) >= 2
+
+    def undo(self) -> None:
+        """Back to the opening of the previous turn (its event, before its decisions)."""
+        if not self.can_undo:
+            raise SessionError("nothing to undo yet")
+        self._undo.pop()
+        self._restore(pickle.loads(self._undo[-1]))
+
+    def fork(self) -> int:
+        """Keep a copy of the session here, to come back and decide differently."""
+        self.forks.append((self._need_model().month, self._snapshot()))
+        return len(self.forks)
+
+    def return_to_fork(self) -> int:
+        if not self.forks:
+            raise SessionError("no fork to return to")
+        month, blob = self.forks[-1]
+        self._restore(pickle.loads(blob))
+        self._undo = [self._snapshot()]
+        return month
+
+    # ------------------------------------------------------------------ results
+    def result(self) -> RunResult:
+        if self._result is None:
+            self._result = collect(self._need_model())
+        return self._result
+
+    def _need_model(self) -> CISModel:
+        if self.model is None:
+            raise SessionError("the contract has not started")
+        return self.model
+
+    def _record(self, kind: str, role: str, data: dict[str, Any]) -> None:
+        month = self.model.month if self.model is not None else 0
+        self.log.append({"month": month, "turn": self.turn, "kind": kind, "role": role, **data})
+
+    # ------------------------------------------------------------------ snapshots and files
+    _TRANSIENT = ("_undo", "forks", "_result")
+
+    def _state(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
+
+    def _snapshot(self) -> bytes:
+        return pickle.dumps(self._state(), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._result = None
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        blob = {"version": SAVE_VERSION, "state": self._state(), "forks": self.forks}
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Session:
+        """A saved session (only open files you saved yourself: sessions are pickles)."""
+        path = Path(path)
+        try:
+            blob = pickle.loads(path.read_bytes())
+        except FileNotFoundError:
+            raise SessionError(f"no saved session at {path}") from None
+        except Exception as exc:  # a truncated or foreign file: say so in one line
+            raise SessionError(f"{path}: not a CIS Lab session ({type(exc).__name__})") from None
+        if not isinstance(blob, dict) or blob.get("version") != SAVE_VERSION:
+            raise SessionError(f"{path}: not a CIS Lab session of this version")
+        session = cls.__new__(cls)
+        session._restore(blob["state"])
+        session.forks = blob.get("forks", [])
+        session._undo = [session._snapshot()] if session.model is not None else []
+        return session

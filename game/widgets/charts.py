@@ -1,0 +1,201 @@
+"""Small charts drawn with pygame: fast enough to redraw every frame on a projector."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pygame
+
+from game.widgets import text
+
+GRID = (47, 68, 96)
+AXIS = (120, 140, 165)
+PANEL = (26, 39, 54)
+
+Series = tuple[str, Sequence[float], tuple[int, int, int]]
+
+
+def panel(surface: pygame.Surface, rect: pygame.Rect, title: str | None = None) -> pygame.Rect:
+    """A rounded panel with an optional title; returns the inner area."""
+    pygame.draw.rect(surface, PANEL, rect, border_radius=6)
+    pygame.draw.rect(surface, GRID, rect, 1, border_radius=6)
+    inner = rect.inflate(-16, -12)
+    if title:
+        text.draw(surface, title, (inner.left, inner.top), 16, bold=True, max_width=inner.width)
+        inner = pygame.Rect(inner.left, inner.top + 24, inner.width, inner.height - 24)
+    return inner
+
+
+def _nice_range(values: list[np.ndarray], include_zero: bool) -> tuple[float, float]:
+    finite = [v[np.isfinite(v)] for v in values]
+    finite = [v for v in finite if v.size]
+    if not finite:
+        return 0.0, 1.0
+    lo = min(float(v.min()) for v in finite)
+    hi = max(float(v.max()) for v in finite)
+    if include_zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if hi - lo < 1e-9:
+        hi = lo + (abs(lo) or 1.0)
+    pad = 0.08 * (hi - lo)
+    return lo - (pad if lo < 0 else 0), hi + pad
+
+
+def line_chart(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    title: str,
+    series: Sequence[Series],
+    x_max: int,
+    fmt: Callable[[float], str],
+    x_label: str = "",
+    marker_x: int | None = None,
+    no_data: str = "",
+) -> None:
+    """Lines over months (NaN breaks a line); legend on top, y ticks at min, 0 and max."""
+    inner = panel(surface, rect, title)
+    arrays = [np.asarray(v, dtype=float) for _, v, _ in series]
+    lo, hi = _nice_range(arrays, include_zero=True)
+    legend_y = inner.top
+    x = inner.left
+    for label, _, colour in series:
+        width = 20 + text.font(14).size(label)[0]
+        if x + width > inner.right and x > inner.left:
+            x, legend_y = inner.left, legend_y + 18
+        pygame.draw.line(surface, colour, (x, legend_y + 9), (x + 16, legend_y + 9), 3)
+        r = text.draw(surface, label, (x + 20, legend_y), 14, text.MUTED)
+        x = r.right + 14
+    top = legend_y + 24
+    plot = pygame.Rect(inner.left + 62, top, inner.width - 66, inner.bottom - 20 - top)
+    if plot.width < 20 or plot.height < 20:
+        return
+
+    def sy(v: float) -> float:
+        return plot.bottom - (v - lo) / (hi - lo) * plot.height
+
+    def sx(i: float) -> float:
+        return plot.left + i / max(x_max, 1) * plot.width
+
+    drawn: list[float] = []
+    for tick in [0.0, lo, hi] if lo < 0 < hi else [lo, hi]:
+        y = sy(tick)
+        if any(abs(y - other) < 16 for other in drawn):
+            continue  # keep tick labels from overlapping (zero wins)
+        drawn.append(y)
+        pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
+        text.draw(
+            surface,
+            fmt(tick),
+            (plot.left - 6, int(y)),
+            13,
+            text.MUTED,
+            anchor="midright",
+            max_width=56,
+        )
+    pygame.draw.line(surface, AXIS, plot.bottomleft, plot.bottomright, 1)
+    if not any(np.isfinite(a).any() for a in arrays):
+        text.draw(surface, no_data, plot.center, 14, text.MUTED, anchor="center")
+    if marker_x is not None:
+        mx = sx(marker_x)
+        pygame.draw.line(surface, AXIS, (mx, plot.top), (mx, plot.bottom), 1)
+    text.draw(surface, "0", (plot.left, plot.bottom + 2), 13, text.MUTED)
+    text.draw(surface, str(x_max), (plot.right, plot.bottom + 2), 13, text.MUTED, anchor="topright")
+    if x_label:
+        text.draw(
+            surface, x_label, (plot.centerx, plot.bottom + 2), 13, text.MUTED, anchor="midtop"
+        )
+    for (_, _values, colour), arr in zip(series, arrays, strict=True):
+        points: list[tuple[float, float]] = []
+        for i, v in enumerate(arr):
+            if math.isfinite(v):
+                points.append((sx(i), sy(v)))
+            else:
+                _polyline(surface, colour, points)
+                points = []
+        _polyline(surface, colour, points)
+
+
+def _polyline(surface: pygame.Surface, colour: tuple[int, int, int], pts: list) -> None:
+    if len(pts) >= 2:
+        pygame.draw.lines(surface, colour, False, pts, 3)
+    elif len(pts) == 1:
+        pygame.draw.circle(surface, colour, pts[0], 3)
+
+
+def paired_bars(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    label: str,
+    baseline: tuple[float, float, float],
+    current: tuple[float, float, float],
+    fmt: Callable[[float], str],
+    colours: tuple[tuple[int, int, int], tuple[int, int, int]],
+) -> None:
+    """Baseline and current design side by side: bar = mean over seeds, whisker = range."""
+    inner = panel(surface, rect)
+    text.draw(surface, label, inner.topleft, 15, bold=True, max_width=inner.width)
+    area = pygame.Rect(inner.left, inner.top + 24, inner.width, inner.height - 24)
+    values = [v for v in (*baseline, *current) if math.isfinite(v)]
+    lo = min([0.0, *values])
+    hi = max([0.0, *values]) or 1.0
+    if hi - lo < 1e-12:
+        hi = lo + 1.0
+    label_w = 96
+    bars = pygame.Rect(area.left, area.top, area.width - label_w, area.height)
+    zero_x = bars.left + (0 - lo) / (hi - lo) * bars.width
+    bar_h = max(8, (area.height - 8) // 2 - 4)
+    for row, ((mean, mn, mx), colour) in enumerate(zip((baseline, current), colours, strict=True)):
+        y = area.top + row * (bar_h + 6)
+        if not math.isfinite(mean):
+            text.draw(surface, "—", (bars.right + 8, y), 14, text.MUTED)
+            continue
+        x = bars.left + (mean - lo) / (hi - lo) * bars.width
+        bar = pygame.Rect(min(x, zero_x), y, max(abs(x - zero_x), 2), bar_h)
+        pygame.draw.rect(surface, colour, bar, border_radius=3)
+        x0 = bars.left + (mn - lo) / (hi - lo) * bars.width
+        x1 = bars.left + (mx - lo) / (hi - lo) * bars.width
+        mid = y + bar_h // 2
+        pygame.draw.line(surface, (235, 235, 235), (x0, mid), (x1, mid), 2)
+        for end in (x0, x1):
+            pygame.draw.line(surface, (235, 235, 235), (end, mid - 4), (end, mid + 4), 2)
+        text.draw(
+            surface, fmt(mean), (area.right, mid), 15, anchor="midright", max_width=label_w - 6
+        )
+    pygame.draw.line(surface, AXIS, (zero_x, area.top), (zero_x, area.bottom), 1)
+
+
+def score_bars(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    title: str,
+    rows: Sequence[tuple[str, float | None, str]],
+) -> None:
+    """Horizontal 0–100 bars, one per dimension; None shows the given note instead."""
+    inner = panel(surface, rect, title)
+    label_w = int(inner.width * 0.42)
+    step = inner.height / max(len(rows), 1)
+    for i, (label, score, note) in enumerate(rows):
+        y = int(inner.top + i * step)
+        h = int(min(step - 8, 26))
+        text.draw(surface, label, (inner.left, y + h // 2), 16, anchor="midleft", max_width=label_w)
+        track = pygame.Rect(inner.left + label_w, y, inner.width - label_w, h)
+        pygame.draw.rect(surface, (36, 50, 67), track, border_radius=4)
+        if score is None:
+            text.draw(
+                surface, note, (track.left + 8, track.centery), 14, text.MUTED, anchor="midleft"
+            )
+            continue
+        colour = _score_colour(score)
+        fill = pygame.Rect(track.left, track.top, int(track.width * score / 100), h)
+        pygame.draw.rect(surface, colour, fill, border_radius=4)
+        text.draw(surface, f"{score:.0f}", (track.right - 6, track.centery), 16, anchor="midright")
+
+
+def _score_colour(score: float) -> tuple[int, int, int]:
+    if score >= 66:
+        return (46, 160, 120)
+    if score >= 33:
+        return (214, 160, 50)
+    return (200, 70, 70)
