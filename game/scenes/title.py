@@ -103,13 +103,14 @@ class ScenarioScene(Scene):
 
     def build_ui(self) -> None:
         self.header(tr("scenario.title"), tr("scenario.subtitle"))
+        step = min(58, 540 // max(len(self.names), 1))
         for i, name in enumerate(self.names):
             try:
-                title = _title(load_scenario(name), self.app.lang)
+                title = _short_title(_title(load_scenario(name), self.app.lang))
             except ScenarioError:
                 title = name
             cls = "@on" if name == self.selected else None
-            self.button(f"sc:{name}", Rect(24, 100 + i * 58, 400, 50), title, cls=cls)
+            self.button(f"sc:{name}", Rect(24, 100 + i * step, 400, step - 8), title, cls=cls)
         self.textbox("briefing", Rect(450, 100, 806, 520), self._briefing())
         self.button("back", Rect(24, 650, 180, 46), tr("ui.back"))
         self.button("next", Rect(1056, 650, 200, 46), tr("ui.next"), cls="@primary")
@@ -174,6 +175,12 @@ class ScenarioScene(Scene):
 
     def autoplay(self) -> None:
         self.go_next()
+
+
+def _short_title(title: str, width: int = 44) -> str:
+    """A case's title for its button: without the (country, years) part, cut to fit."""
+    short = title.split(" (")[0]
+    return short if len(short) <= width else short[: width - 1].rstrip() + "…"
 
 
 def _title(sc, lang: str) -> str:
