@@ -155,3 +155,7 @@ def list_scenarios() -> None:
 
 def main() -> None:  # pragma: no cover - entry point
     sys.exit(app())
+
+
+# Experiment commands (sweep, compare, sensitivity) register themselves on `app`.
+from cislab import experiment_commands  # noqa: E402, F401

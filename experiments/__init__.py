@@ -1,0 +1,1 @@
+"""Experiments for researchers: sweeps, replications, comparisons, sensitivity."""
