@@ -108,6 +108,7 @@ def _execute(
             f"[bold red]error:[/] a worker process died ({exc}); finished runs are saved in "
             f"{out}; run the same command to resume",
             highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(code=1) from None
     except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
@@ -122,6 +123,7 @@ def _execute(
             f"[yellow]interrupted[/]: {done} of {report.planned} runs saved in {out}; "
             "run the same command to resume",
             highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(code=130)
     return report
@@ -131,7 +133,8 @@ def _finish(report: SweepReport, started: float, what: str) -> None:
     runs = report.already_done + report.done
     console.print(
         f"[dim]{what}: {runs} runs in {report.out}/ ({report.done} this session on "
-        f"{report.executor}, {time.perf_counter() - started:.1f} s)[/]"
+        f"{report.executor}, {time.perf_counter() - started:.1f} s)[/]",
+        soft_wrap=True,
     )
     if report.failed:
         err_console.print(
@@ -198,8 +201,12 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
             fig = lever_figure(frame, outputs, x, hue, title=plan.name)
         save(fig, out / "figures" / "outcomes")
     shown = Table(title=f"{plan.name}: over seeds", header_style="bold")
-    for column in ["output", "point", *plan.columns, "median", "5%", "95%"]:
-        shown.add_column(column, justify="right" if column in {"median", "5%", "95%"} else "left")
+    shown.add_column("output", no_wrap=True, min_width=len(max(outputs, key=len)))
+    shown.add_column("point")
+    for column in plan.columns:
+        shown.add_column(column)
+    for column in ("median", "5%", "95%"):
+        shown.add_column(column, justify="right", no_wrap=True)
     from experiments.stats import fmt
 
     shown_points = plan.points[:MAX_SHOWN_POINTS]
@@ -288,7 +295,7 @@ def compare(
             row.append(text)
         shown.add_row(*row)
     console.print(shown)
-    console.print(f"[dim]wrote {', '.join(str(p) for p in written)}[/]")
+    console.print(f"[dim]wrote {', '.join(str(p) for p in written)}[/]", soft_wrap=True)
     _finish(report, started, "compare")
 
 
@@ -340,7 +347,7 @@ def sensitivity(
     _print_indices(indices, method)
     for note in notes:
         console.print(f"[yellow]note[/]: {note}")
-    console.print(f"[dim]wrote {', '.join(str(p) for p in written)}[/]")
+    console.print(f"[dim]wrote {', '.join(str(p) for p in written)}[/]", soft_wrap=True)
     _finish(report, started, "sensitivity")
 
 

@@ -131,6 +131,8 @@ def compare_figure(table: pd.DataFrame, metrics: Sequence[str], baseline: str) -
                 capsize=3,
             )
         ax.set_yticks(ypos, [_short(d) for d in designs], fontsize="small")
+        if ax.get_subplotspec().colspan.start > 0:  # design names once per row of panels
+            ax.tick_params(labelleft=False)
         ax.set_title(metric, fontsize="medium")
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle("Median over seeds and 5–95% band (grey: baseline)")

@@ -84,6 +84,8 @@ def fmt(value: float | None) -> str:
     """Compact human formatting: money with thousands separators, indices to 3 decimals."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "—"
+    if value == 0:
+        return "0"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     if abs(value) >= 10:
