@@ -19,7 +19,6 @@ from typing import Any
 from experiments import manifest as manifest_io
 from experiments.executors import Executor, make_executor
 from experiments.plan import Plan
-from experiments.spec import ExperimentError
 from experiments.storage import ResultStore
 from experiments.worker import Task, run_chunk
 
@@ -68,7 +67,7 @@ def sweep(
     dask_local: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
-    batch_rows: int = 1000,
+    batch_rows: int = 500,
     chunk: int | None = None,
 ) -> SweepReport:
     """Run the plan's missing runs into `out`; safe to interrupt and to call again.
@@ -80,8 +79,8 @@ def sweep(
     store = ResultStore(out, batch_rows=batch_rows)
     done_keys = store.open()
     try:
-        planned = {(p.point_id, s) for p in plan.points for s in plan.seeds}
-        already = len(planned & done_keys)
+        point_ids, seeds = {p.point_id for p in plan.points}, set(plan.seeds)
+        already = sum(1 for p, s in done_keys if p in point_ids and s in seeds)
         report = SweepReport(out, plan.total, already)
         missing = plan.total - already
         if progress:
@@ -191,10 +190,3 @@ def _row(rec: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     row["elapsed_s"] = rec.get("elapsed_s")
     row.update(rec.get("metrics", {}))
     return row
-
-
-def ensure_ok(report: SweepReport) -> None:
-    if report.interrupted:
-        raise KeyboardInterrupt
-    if not report.complete:
-        raise ExperimentError("sweep did not complete")

@@ -2,10 +2,10 @@
 
 Why a journal and parts: a run is durable as soon as its line is appended to `journal.jsonl`
 (a kill -9 loses nothing written); every `batch_rows` rows, or when a session ends, the journal
-becomes one Parquet part (written to a temporary name, then renamed, so a part is whole or
-absent) and is emptied. Reopening reconciles the two — journal lines whose key is already in a
-part are dropped, a torn last line is ignored — so the dataset holds exactly one row per
-(point_id, seed). Only the current batch is ever held in memory.
+is read back into one Parquet part (written to a temporary name, then renamed, so a part is
+whole or absent) and emptied. Reopening reconciles the two — journal lines whose key is already
+in a part are dropped, a torn last line is ignored — so the dataset holds exactly one row per
+(point_id, seed). Rows are never accumulated in memory: a sweep's memory stays flat.
 
 Layout of an output folder:
     manifest.json       what ran: versions, scenario hash, seeds, sessions (see manifest.py)
@@ -73,12 +73,12 @@ def write_atomic(table: pa.Table, path: Path) -> None:
 class ResultStore:
     """The only writer of one output folder (an exclusive lock guards it)."""
 
-    def __init__(self, out: Path, batch_rows: int = 1000) -> None:
+    def __init__(self, out: Path, batch_rows: int = 500) -> None:
         self.out = Path(out)
         self.results = self.out / RESULTS
         self.journal_path = self.out / JOURNAL
         self.batch_rows = batch_rows
-        self.pending: list[dict[str, Any]] = []
+        self.pending = 0  # rows in the journal not yet in a part
         self.schema: pa.Schema | None = None
         self._journal = None
         self._lock = None
@@ -105,9 +105,8 @@ class ResultStore:
             if key not in done and key not in recovered:
                 recovered[key] = row
         if recovered:
-            self.pending = list(recovered.values())
+            self._write_part(list(recovered.values()))
             done.update(recovered)
-            self._write_part()
         self._journal = self.journal_path.open("w", encoding="utf-8")  # recovered: start afresh
         _fsync_dir(self.out)
         return done
@@ -155,28 +154,30 @@ class ResultStore:
         if now - self._last_sync > FSYNC_EVERY_S:
             os.fsync(self._journal.fileno())
             self._last_sync = now
-        self.pending.append(row)
-        if len(self.pending) >= self.batch_rows:
+        self.pending += 1
+        if self.pending >= self.batch_rows:
             self.flush()
 
     def flush(self) -> None:
-        """Pending rows -> one new Parquet part; then the journal is emptied."""
-        if not self.pending:
+        """Journal -> one new Parquet part; then the journal is emptied."""
+        if self._journal is None or self._journal.tell() == 0:
             return
-        self._write_part()
-        assert self._journal is not None
+        self._journal.flush()
+        self._write_part(self._journal_rows())
         self._journal.seek(0)
         self._journal.truncate()
         self._journal.flush()
         os.fsync(self._journal.fileno())
+        self.pending = 0
 
-    def _write_part(self) -> None:
-        table = pa.Table.from_pylist(self.pending)
+    def _write_part(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        table = pa.Table.from_pylist(rows)
         self.schema = unify([s for s in (self.schema, table.schema) if s is not None])
         assert self.schema is not None
         write_atomic(conform(table, self.schema), self.results / self._next_part_name())
-        self.rows_written += len(self.pending)
-        self.pending = []
+        self.rows_written += len(rows)
 
     def _next_part_name(self) -> str:
         numbers = [int(p.stem.split("-")[1]) for p in self.parts()]

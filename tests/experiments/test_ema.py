@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("ema_workbench")
 
-from experiments.ema import ema_model, perform, prim_box, prim_inputs  # noqa: E402
-from experiments.spec import load_experiment  # noqa: E402
+from experiments.ema import ema_model, perform, prim_box, prim_inputs
+from experiments.spec import load_experiment
 
 
 @pytest.fixture
