@@ -34,6 +34,7 @@ DaskLocalOpt = Annotated[
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Output folder.")]
 MAX_SHOWN_POINTS = 12
+MAX_SHOWN_FACTORS = 3  # more factor columns do not fit a terminal; summary.csv has them all
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Fixed override for every run: path=value (repeatable)."),
@@ -130,6 +131,8 @@ def _execute(
 
 
 def _finish(report: SweepReport, started: float, what: str) -> None:
+    for note in report.notes:
+        err_console.print(f"[yellow]note[/]: {note}", highlight=False, soft_wrap=True)
     runs = report.already_done + report.done
     console.print(
         f"[dim]{what}: {runs} runs in {report.out}/ ({report.done} this session on "
@@ -203,7 +206,8 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
     shown = Table(title=f"{plan.name}: over seeds", header_style="bold")
     shown.add_column("output", no_wrap=True, min_width=len(max(outputs, key=len)))
     shown.add_column("point")
-    for column in plan.columns:
+    columns = plan.columns if len(plan.columns) <= MAX_SHOWN_FACTORS else []
+    for column in columns:
         shown.add_column(column)
     for column in ("median", "5%", "95%"):
         shown.add_column(column, justify="right", no_wrap=True)
@@ -215,7 +219,7 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
         for i, p in enumerate(shown_points):
             row = by_point.get((p.point_id, output))
             stats = ["—"] * 3 if row is None else [fmt(row[k]) for k in ("median", "q05", "q95")]
-            values = [_short(p.values.get(c, "")) for c in plan.columns]
+            values = [_short(p.values.get(c, "")) for c in columns]
             shown.add_row(
                 output if i == 0 else "",
                 str(p.point_id),

@@ -120,6 +120,8 @@ def start_session(
         "kind": plan.kind,
         "name": plan.name,
         "created": now(),
+        "versions": versions(),
+        "git_commit": git_commit(),
         "design_hash": plan.design_hash(),
         "scenario_hash": plan.scenario_hash(),
         "scenarios": [b.model_dump(mode="json") for b in plan.bases],
@@ -154,6 +156,17 @@ def start_session(
     )
     write(out, manifest)
     return manifest
+
+
+def version_changes(manifest: dict[str, Any]) -> list[str]:
+    """Packages whose version differs from the folder's first session (numbers may differ)."""
+    first = manifest.get("versions") or {}
+    now_ = versions()
+    return [
+        f"{name} {first[name]} -> {now_.get(name)}"
+        for name in sorted(first)
+        if name in now_ and first[name] != now_[name]
+    ]
 
 
 def end_session(out: Path, manifest: dict[str, Any], status: str, done: int, failed: int) -> None:

@@ -36,6 +36,7 @@ class SweepReport:
     seconds: float = 0.0
     executor: str = ""
     errors: list[tuple[int, int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -82,6 +83,10 @@ def sweep(
         point_ids, seeds = {p.point_id for p in plan.points}, set(plan.seeds)
         already = sum(1 for p, s in done_keys if p in point_ids and s in seeds)
         report = SweepReport(out, plan.total, already)
+        if old is not None and (changed := manifest_io.version_changes(old)):
+            report.notes.append(
+                "resuming with other package versions than the first session: " + ", ".join(changed)
+            )
         missing = plan.total - already
         if progress:
             progress(already, plan.total, 0)
