@@ -8,6 +8,9 @@ Prints one JSON line per measurement:
 - throughput: runs per minute of `sweep()` with a process pool of 1 and 2 workers and a Dask
   LocalCluster of 2: over the whole call (worker start-up included) and in steady state
   (from the first result to the last).
+- ceiling: the same runs as bare loops in 1 process, then split over 2 independent processes
+  started together: the speed-up the machine itself offers right now (on a shared machine, other
+  work can take it away; the runner's speed-up should be read against it).
 - memory: the sweeping process's resident memory every 100 runs of a 1,000-run sweep on 2
   workers (results stream to disk, so it should stay flat).
 
@@ -114,6 +117,50 @@ def throughput(runs: int, tmp: Path, label: str, **executor) -> dict:
     }
 
 
+BARE_LOOP = r"""
+import sys, time
+sys.path.insert(0, {root!r})
+from experiments.worker import simulate
+from model.scenarios import load_scenario
+base = load_scenario("default")
+simulate(base, 0, {{}}, None)
+t = time.perf_counter()
+for seed in range({first}, {first} + {runs}):
+    simulate(base, seed, {{}}, None)
+print(time.perf_counter() - t)
+"""
+
+
+def _bare_processes(runs: int, parts: int) -> float:
+    """Wall time of `runs` bare runs split over `parts` processes started together."""
+    import subprocess
+
+    root = str(Path(__file__).resolve().parent.parent)
+    share = runs // parts
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", BARE_LOOP.format(root=root, first=i * share, runs=share)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(parts)
+    ]
+    return max(float(p.communicate()[0]) for p in procs)
+
+
+def ceiling(runs: int) -> dict:
+    one = _bare_processes(runs, 1)
+    two = _bare_processes(runs, 2)
+    return {
+        "bench": "ceiling",
+        "runs": runs,
+        "one_process_runs_per_min": round(runs / one * 60, 1),
+        "two_processes_runs_per_min": round(runs / two * 60, 1),
+        "machine_speedup_two_vs_one": round(one / two, 2),
+        "load_avg_1min": load(),
+    }
+
+
 def memory(runs: int, tmp: Path) -> dict:
     samples: list[tuple[int, float]] = []
     next_mark = [100]
@@ -148,12 +195,16 @@ def main() -> None:
     parser.add_argument("--overhead-runs", type=int, default=60)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-runs", type=int, default=1000)
-    parser.add_argument("--skip", nargs="*", default=[], help="overhead throughput dask memory")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], help="any of: overhead ceiling throughput dask memory"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cislab-bench-"))
     try:
         if "overhead" not in args.skip:
             print(json.dumps(overhead(args.overhead_runs, args.repeats, tmp)), flush=True)
+        if "ceiling" not in args.skip:
+            print(json.dumps(ceiling(args.runs)), flush=True)
         if "throughput" not in args.skip:
             print(json.dumps(throughput(args.runs, tmp, "inline-1", workers=1)), flush=True)
             pool = ProcessExecutor(1)  # a pool of one, to compare like with like
