@@ -189,7 +189,9 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
 
     outputs = plan.outputs or ["creaming_index", "public_savings", "investor_irr"]
     frame = read_results(out, ["point_id", "seed", "status", *plan.columns, *outputs])
-    frame = frame[frame["point_id"].isin({p.point_id for p in plan.points})]
+    frame = frame[
+        frame["point_id"].isin({p.point_id for p in plan.points}) & frame["seed"].isin(plan.seeds)
+    ]
     table = bands(frame, ["point_id", *plan.columns], outputs)
     table.to_csv(out / "summary.csv", index=False)
     if figures and plan.columns:

@@ -16,9 +16,9 @@ SMALL = ["--set", "population.size=1000"]
 
 def test_sweep_writes_results_summary_and_figures(write_experiment, tmp_path):
     experiment = write_experiment(
-        factors={
-            "contract.selection": ["operator", "random_referral"],
+        factors={  # a numeric lever first: the figure draws it as a line with a band
             "contract.audit_rate": {"low": 0.0, "high": 1.0, "steps": 2},
+            "contract.selection": ["operator", "random_referral"],
         },
         seeds=2,
     )
