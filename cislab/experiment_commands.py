@@ -139,13 +139,21 @@ def _finish(report: SweepReport, started: float, what: str) -> None:
         f"{report.executor}, {time.perf_counter() - started:.1f} s)[/]",
         soft_wrap=True,
     )
-    if report.failed:
+    if report.lost:
         err_console.print(
-            f"[yellow]warning[/]: {report.failed} runs failed (status='error' rows); first: "
-            + "; ".join(f"point {p} seed {s}: {e}" for p, s, e in report.errors[:3]),
+            f"[yellow]warning[/]: {report.lost} runs were lost with their worker "
+            f"({report.lost_reason}); run the same command to do them",
             highlight=False,
             soft_wrap=True,
         )
+    if report.failed or report.lost:
+        if report.failed:
+            err_console.print(
+                f"[yellow]warning[/]: {report.failed} runs failed (status='error' rows); first: "
+                + "; ".join(f"point {p} seed {s}: {e}" for p, s, e in report.errors[:3]),
+                highlight=False,
+                soft_wrap=True,
+            )
         raise typer.Exit(code=1)
 
 
@@ -334,7 +342,7 @@ def sensitivity(
         fail(f"--method = {method!r}: allowed: morris, sobol")
     try:
         exp, base = load_experiment(experiment, _fixed(settings))
-        design = sensitivity_design(exp, base, method, samples, seeds, outputs)  # type: ignore[arg-type]
+        design = sensitivity_design(exp, base, method, samples, seeds, outputs)
     except ExperimentError as exc:
         fail(str(exc))
     plan = design.plan

@@ -37,6 +37,8 @@ class SweepReport:
     executor: str = ""
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lost: int = 0  # runs whose worker failed (not the run itself): still missing, redone later
+    lost_reason: str = ""
 
     @property
     def complete(self) -> bool:
@@ -104,6 +106,8 @@ def sweep(
                 assert executor is not None
                 size = chunk or chunk_size(missing, executor.workers)
                 _loop(plan, executor, store, plan.tasks(done_keys), size, report, progress)
+                if report.lost:
+                    status = "incomplete"
         except KeyboardInterrupt:
             report.interrupted = True
             status = "interrupted"
@@ -149,12 +153,12 @@ def _loop(
             records = executor.result(future)
         except BrokenProcessPool as exc:
             raise WorkerLost(str(exc) or "a worker process died") from None
-        except Exception as exc:  # e.g. Dask KilledWorker: the chunk's runs are errors
-            message = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500]
-            records = [
-                {"point_id": t.point_id, "seed": t.seed, "status": "error", "error": message}
-                for t in batch
-            ]
+        except Exception as exc:
+            # Not a run's own error (those come back as records): the infrastructure failed,
+            # e.g. a Dask worker was lost. These runs stay missing; the next session redoes them.
+            report.lost += len(batch)
+            report.lost_reason = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:300]
+            return
         for rec in records:
             row = _row(rec, points[rec["point_id"]].values)
             store.append(row)
@@ -179,10 +183,9 @@ def _loop(
         executor.cancel(pending)
         for future in pending:  # keep whatever finished before the stop
             if future.done() and not future.cancelled():
-                try:
-                    record(future)
-                except Exception:
-                    continue
+                lost = report.lost
+                record(future)
+                report.lost = lost  # chunks cut short by the stop are simply missing
         raise
 
 

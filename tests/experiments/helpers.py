@@ -14,3 +14,12 @@ def explode_on_seed_2(scenario, seed: int, overrides: dict[str, Any], months: in
     if seed == FAILING_SEED:
         raise ValueError(f"boom at seed {seed}\nsecond line")
     return simulate(scenario, seed, overrides, months)
+
+
+def die_on_seed_2(scenario, seed: int, overrides: dict[str, Any], months: int | None):
+    """Seed 2 kills the worker process itself (as the OOM killer or a crash would)."""
+    if seed == FAILING_SEED:
+        import os
+
+        os._exit(1)
+    return simulate(scenario, seed, overrides, months)

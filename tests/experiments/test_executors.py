@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pandas as pd
+import pytest
 
 from experiments.executors import ProcessExecutor
 from experiments.plan import load_plan
-from experiments.runner import sweep
+from experiments.runner import WorkerLost, sweep
 from experiments.storage import read_results
 
 # 2 factors × 20 seeds (the "done when"), on a small population and 8 months so it
@@ -81,3 +83,18 @@ def test_a_running_dask_scheduler_is_reached_by_address(write_experiment, tmp_pa
         report = sweep(plan, tmp_path / "out", dask=cluster.scheduler_address)
     assert report.executor.startswith("dask(tcp://127.0.0.1:") and report.done == 4
     assert len(read_results(tmp_path / "out")) == 4
+
+
+def test_a_dead_worker_stops_the_sweep_with_its_runs_missing_not_failed(write_experiment, tmp_path):
+    plan = load_plan(write_experiment(factors={"contract.audit_rate": [0.0]}, seeds=4))
+    plan = replace(plan, runner="tests.experiments.helpers:die_on_seed_2")
+    pool = ProcessExecutor(1)
+    try:
+        with pytest.raises(WorkerLost):
+            sweep(plan, tmp_path / "out", executor=pool, chunk=1)
+    finally:
+        pool.close()
+    frame = read_results(tmp_path / "out")
+    assert set(frame["seed"]) <= {0, 1} and (frame["status"] == "ok").all()  # seed 2: missing
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["sessions"][-1]["status"] == "worker_lost"
