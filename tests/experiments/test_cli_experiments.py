@@ -109,7 +109,7 @@ def test_sensitivity_morris_writes_indices_and_a_figure(write_experiment, tmp_pa
     indices = pd.read_csv(out / "sensitivity.csv").set_index("factor")
     assert set(indices.index) == {"contract.selection", "contract.audit_rate"}
     assert indices.loc["contract.selection", "role"] == "lever"
-    # Who selects drives creaming far more than audits do.
+    # Who selects drives creaming far more than audits do (seen: μ* 0.20 against 0.005).
     assert (
         indices.loc["contract.selection", "mu_star"]
         > 3 * indices.loc["contract.audit_rate", "mu_star"]
