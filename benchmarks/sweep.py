@@ -83,6 +83,7 @@ def overhead(runs: int, repeats: int, tmp: Path) -> dict:
         "simulate_s_per_run": round(best["simulate"], 5),
         "api_run_s_per_run": round(best["api_run"], 5),
         "sweep_inline_s_per_run": round(best["sweep"], 5),
+        "overhead_ms_per_run": round(1000 * (best["sweep"] - best["simulate"]), 2),
         "overhead_vs_simulate_pct": round(100 * (best["sweep"] / best["simulate"] - 1), 2),
         "overhead_vs_api_run_pct": round(100 * (best["sweep"] / best["api_run"] - 1), 2),
         "load_avg_1min": load(),
@@ -192,7 +193,7 @@ def memory(runs: int, tmp: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="runs per throughput measurement")
-    parser.add_argument("--overhead-runs", type=int, default=60)
+    parser.add_argument("--overhead-runs", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--memory-runs", type=int, default=1000)
     parser.add_argument(
