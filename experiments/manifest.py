@@ -13,6 +13,7 @@ import platform
 import subprocess
 import sys
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+@cache
 def versions() -> dict[str, str | None]:
     found: dict[str, str | None] = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -51,6 +53,7 @@ def versions() -> dict[str, str | None]:
     return found
 
 
+@cache
 def git_commit() -> str | None:
     """The source commit, when the code runs from a git checkout (None otherwise)."""
     root = Path(__file__).resolve().parent.parent
@@ -120,7 +123,7 @@ def start_session(
         "kind": plan.kind,
         "name": plan.name,
         "created": now(),
-        "versions": versions(),
+        "versions": dict(versions()),
         "git_commit": git_commit(),
         "design_hash": plan.design_hash(),
         "scenario_hash": plan.scenario_hash(),
@@ -150,7 +153,7 @@ def start_session(
             "runs_failed": 0,
             "host": platform.node(),
             "argv": sys.argv,
-            "versions": versions(),
+            "versions": dict(versions()),
             "git_commit": git_commit(),
         }
     )
@@ -161,7 +164,7 @@ def start_session(
 def version_changes(manifest: dict[str, Any]) -> list[str]:
     """Packages whose version differs from the folder's first session (numbers may differ)."""
     first = manifest.get("versions") or {}
-    now_ = versions()
+    now_ = dict(versions())
     return [
         f"{name} {first[name]} -> {now_.get(name)}"
         for name in sorted(first)
