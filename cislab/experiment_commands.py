@@ -113,7 +113,7 @@ def _execute(
         )
         raise typer.Exit(code=1) from None
     except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
-        if fresh and out.exists() and not any((out / "results").glob("part-*")):
+        if fresh and out.exists() and not (out / "manifest.json").exists():  # nothing ran
             import shutil
 
             shutil.rmtree(out)
