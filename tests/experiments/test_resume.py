@@ -17,7 +17,8 @@ from experiments.plan import load_plan
 from experiments.storage import JOURNAL
 from experiments.worker import simulate
 
-CISLAB = str(Path(sys.executable).parent / "cislab")
+# `cislab` as this interpreter runs it (no reliance on the console script being on PATH).
+CISLAB = [sys.executable, "-c", "from cislab.cli import app; app()"]
 SEEDS = 60
 FACTORS = {"contract.selection": ["operator", "random_referral"]}
 
@@ -34,7 +35,7 @@ def rows_on_disk(out: Path) -> int:
 def start(experiment: Path, out: Path, workers: int = 2) -> subprocess.Popen:
     args = ["--workers", str(workers), "--out", str(out), "--no-figures"]
     return subprocess.Popen(
-        [CISLAB, "sweep", str(experiment), *args],
+        [*CISLAB, "sweep", str(experiment), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
