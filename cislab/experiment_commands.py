@@ -316,9 +316,10 @@ def compare(
 @app.command()
 def sensitivity(
     experiment: Annotated[str, typer.Argument(help="Experiment TOML file (its factors).")],
-    method: Annotated[str, typer.Option(help="morris (screening) or sobol (variance).")] = (
-        "morris"
-    ),
+    method: Annotated[
+        str | None,
+        typer.Option(help="morris (screening) or sobol (variance) [the file's, else morris]."),
+    ] = None,
     samples: Annotated[
         int | None,
         typer.Option(min=2, help="Morris trajectories, or Sobol base samples (a power of 2)."),
@@ -338,10 +339,11 @@ def sensitivity(
     from experiments.sensitivity import analyse, sensitivity_design
     from experiments.spec import ExperimentError, load_experiment
 
-    if method not in {"morris", "sobol"}:
+    if method is not None and method not in {"morris", "sobol"}:
         fail(f"--method = {method!r}: allowed: morris, sobol")
     try:
         exp, base = load_experiment(experiment, _fixed(settings))
+        method = method or exp.sensitivity.method
         design = sensitivity_design(exp, base, method, samples, seeds, outputs)
     except ExperimentError as exc:
         fail(str(exc))
