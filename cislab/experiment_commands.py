@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from experiments.runner import SweepReport
 
 WorkersOpt = Annotated[
-    int | None, typer.Option("--workers", min=1, help="Local worker processes [all cores].")
+    int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
 ]
 DaskOpt = Annotated[
     str | None, typer.Option("--dask", help="Run on an existing Dask scheduler (tcp://host:8786).")
@@ -318,7 +318,7 @@ def sensitivity(
     experiment: Annotated[str, typer.Argument(help="Experiment TOML file (its factors).")],
     method: Annotated[
         str | None,
-        typer.Option(help="morris (screening) or sobol (variance) [the file's, else morris]."),
+        typer.Option(help="morris (screening) or sobol (variance); default: the file's."),
     ] = None,
     samples: Annotated[
         int | None,
