@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 SCENARIO ?= default
 OUT ?= runs/$(SCENARIO)
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench bench-sweep clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,9 @@ lint: setup
 
 bench: setup
 	$(PY) benchmarks/run.py
+
+bench-sweep: setup
+	$(PY) benchmarks/sweep.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -233,7 +233,7 @@ def main() -> None:
 
 
 # Commands kept in their own modules, registered last so they can use `fail` and `console`.
-from cislab import indigo_command, play_command  # noqa: E402
+from cislab import experiment_commands, indigo_command, play_command  # noqa: E402, F401
 
 indigo_command.register(app)
-play_command.register(app)
+play_command.register(app)  # experiment_commands registers itself on import

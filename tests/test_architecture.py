@@ -6,7 +6,19 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FRONT_ENDS = {"game", "cislab", "pygame", "pygame_gui", "typer", "rich"}
+FRONT_ENDS = {
+    "game",
+    "cislab",
+    "experiments",
+    "pygame",
+    "pygame_gui",
+    "typer",
+    "rich",
+    "dask",
+    "distributed",
+    "SALib",
+    "ema_workbench",
+}
 
 
 def imported_roots(path: Path) -> set[str]:

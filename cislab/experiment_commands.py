@@ -1,0 +1,391 @@
+"""`cislab sweep`, `cislab compare`, `cislab sensitivity`: experiments from the command line.
+
+Registered on the main `app` (see the end of cislab/cli.py). Heavy packages are imported inside
+the commands so `cislab --help` stays instant. Exit codes: 0 done, 1 done but some runs failed
+(their errors are in the results), 2 bad input (one line, before any run), 130 interrupted
+(everything finished so far is saved; the same command resumes).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from cislab.cli import app, console, err_console, fail
+
+if TYPE_CHECKING:
+    from experiments.plan import Plan
+    from experiments.runner import SweepReport
+
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
+]
+DaskOpt = Annotated[
+    str | None, typer.Option("--dask", help="Run on an existing Dask scheduler (tcp://host:8786).")
+]
+DaskLocalOpt = Annotated[
+    int | None, typer.Option("--dask-local", min=1, help="Start a local Dask cluster of N workers.")
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Output folder.")]
+MAX_SHOWN_POINTS = 12
+MAX_SHOWN_FACTORS = 3  # more factor columns do not fit a terminal; summary.csv has them all
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Fixed override for every run: path=value (repeatable)."),
+]
+
+
+def _fixed(settings: list[str] | None) -> dict[str, Any]:
+    from model.scenarios import ScenarioError, parse_assignments
+
+    try:
+        return parse_assignments(settings or [])
+    except ScenarioError as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def _progress_bar(description: str):
+    """A rich progress bar with ETA on stderr (silent when stderr is not a terminal)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs · [red]{task.fields[failed]} failed[/]"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task(description, total=None, failed=0)
+
+        def update(done: int, total: int, failed: int) -> None:
+            bar.update(task, completed=done, total=total, failed=failed)
+
+        yield update
+
+
+def _execute(
+    plan: Plan,
+    out: Path,
+    workers: int | None,
+    dask: str | None,
+    dask_local: int | None,
+) -> SweepReport:
+    """Run a plan with a progress bar; translate every failure into the documented exit code."""
+    from experiments.runner import WorkerLost, sweep
+    from experiments.spec import ExperimentError
+
+    if dask is not None and dask_local is not None:
+        fail("--dask and --dask-local: give one or the other")
+    if workers is not None and (dask is not None or dask_local is not None):
+        fail("--workers applies to local processes; with Dask the cluster's workers run the sweep")
+    fresh = not out.exists()
+    try:
+        with _progress_bar(plan.name) as update:
+            report = sweep(
+                plan, out, workers=workers, dask=dask, dask_local=dask_local, progress=update
+            )
+    except ExperimentError as exc:
+        fail(str(exc))
+    except WorkerLost as exc:
+        err_console.print(
+            f"[bold red]error:[/] a worker process died ({exc}); finished runs are saved in "
+            f"{out}; run the same command to resume",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1) from None
+    except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
+        if fresh and out.exists() and not (out / "manifest.json").exists():  # nothing ran
+            import shutil
+
+            shutil.rmtree(out)
+        fail(f"cannot start the workers: {exc}")
+    if report.interrupted:
+        done = report.already_done + report.done
+        err_console.print(
+            f"[yellow]interrupted[/]: {done} of {report.planned} runs saved in {out}; "
+            "run the same command to resume",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=130)
+    return report
+
+
+def _finish(report: SweepReport, started: float, what: str) -> None:
+    for note in report.notes:
+        err_console.print(f"[yellow]note[/]: {note}", highlight=False, soft_wrap=True)
+    runs = report.already_done + report.done
+    console.print(
+        f"[dim]{what}: {runs} runs in {report.out}/ ({report.done} this session on "
+        f"{report.executor}, {time.perf_counter() - started:.1f} s)[/]",
+        soft_wrap=True,
+    )
+    if report.lost:
+        err_console.print(
+            f"[yellow]warning[/]: {report.lost} runs were lost with their worker "
+            f"({report.lost_reason}); run the same command to do them",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if report.failed or report.lost:
+        if report.failed:
+            err_console.print(
+                f"[yellow]warning[/]: {report.failed} runs failed (status='error' rows); first: "
+                + "; ".join(f"point {p} seed {s}: {e}" for p, s, e in report.errors[:3]),
+                highlight=False,
+                soft_wrap=True,
+            )
+        raise typer.Exit(code=1)
+
+
+def _band_cell(row: Any) -> str:
+    from experiments.stats import fmt
+
+    if row is None or row["n"] == 0:
+        return "—"
+    return f"{fmt(row['median'])} [{fmt(row['q05'])}, {fmt(row['q95'])}]"
+
+
+@app.command()
+def sweep(
+    experiment: Annotated[str, typer.Argument(help="Experiment TOML file.")],
+    workers: WorkersOpt = None,
+    dask: DaskOpt = None,
+    dask_local: DaskLocalOpt = None,
+    out: OutOpt = None,
+    settings: SetOpt = None,
+    figures: Annotated[bool, typer.Option(help="Write figures at the end.")] = True,
+) -> None:
+    """Run every (design point, seed) of an experiment once; resumable; Parquet results."""
+    started = time.perf_counter()
+    from experiments.plan import load_plan
+    from experiments.spec import ExperimentError
+
+    try:
+        plan = load_plan(experiment, _fixed(settings))
+    except ExperimentError as exc:
+        fail(str(exc))
+    out = out or Path("runs") / plan.name
+    report = _execute(plan, out, workers, dask, dask_local)
+    _report_sweep(plan, out, figures)
+    _finish(report, started, "sweep")
+
+
+def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
+    """summary.csv (median and band per point and output), figures, a table of the points."""
+    from experiments.stats import bands
+    from experiments.storage import read_results
+
+    outputs = plan.outputs or ["creaming_index", "public_savings", "investor_irr"]
+    frame = read_results(out, ["point_id", "seed", "status", *plan.columns, *outputs])
+    frame = frame[
+        frame["point_id"].isin({p.point_id for p in plan.points}) & frame["seed"].isin(plan.seeds)
+    ]
+    table = bands(frame, ["point_id", *plan.columns], outputs)
+    table.to_csv(out / "summary.csv", index=False)
+    if figures and plan.columns:
+        from experiments.figures import lever_figure, save, scatter_figure
+
+        varied = [c for c in plan.columns if frame[c].astype(str).nunique() > 1]
+        if plan.source.get("design", {}).get("kind") == "lhs":
+            fig = scatter_figure(frame, outputs, varied or plan.columns)
+        else:
+            x = varied[0] if varied else plan.columns[0]
+            hue = varied[1] if len(varied) > 1 else None
+            fig = lever_figure(frame, outputs, x, hue, title=plan.name)
+        save(fig, out / "figures" / "outcomes")
+    shown = Table(title=f"{plan.name}: over seeds", header_style="bold")
+    shown.add_column("output", no_wrap=True, min_width=len(max(outputs, key=len)))
+    shown.add_column("point")
+    columns = plan.columns if len(plan.columns) <= MAX_SHOWN_FACTORS else []
+    for column in columns:
+        shown.add_column(column)
+    for column in ("median", "5%", "95%"):
+        shown.add_column(column, justify="right", no_wrap=True)
+    from experiments.stats import fmt
+
+    shown_points = plan.points[:MAX_SHOWN_POINTS]
+    by_point = {(r["point_id"], r["output"]): r for _, r in table.iterrows()}
+    for output in outputs:
+        for i, p in enumerate(shown_points):
+            row = by_point.get((p.point_id, output))
+            stats = ["—"] * 3 if row is None else [fmt(row[k]) for k in ("median", "q05", "q95")]
+            values = [_short(p.values.get(c, "")) for c in columns]
+            shown.add_row(
+                output if i == 0 else "",
+                str(p.point_id),
+                *values,
+                *stats,
+                end_section=i == len(shown_points) - 1,
+            )
+    console.print(shown)
+    if len(plan.points) > MAX_SHOWN_POINTS:
+        console.print(
+            f"[dim]… {len(plan.points) - MAX_SHOWN_POINTS} more points in {out}/summary.csv[/]"
+        )
+
+
+def _short(value: Any) -> str:
+    text = f"{value:.4g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 24 else text[:23] + "…"
+
+
+@app.command()
+def compare(
+    designs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Scenarios (name or TOML) or override sets (path=value[,path=value…])."
+        ),
+    ],
+    seeds: Annotated[int, typer.Option(min=2, max=100_000, help="Seeds per design.")] = 20,
+    base: Annotated[str, typer.Option(help="Baseline scenario; override sets apply to it.")] = (
+        "default"
+    ),
+    metrics: Annotated[
+        list[str] | None, typer.Option("--metric", help="Metric to show (repeatable).")
+    ] = None,
+    months: Annotated[int | None, typer.Option(min=1, max=1200, help="Months to run.")] = None,
+    settings: SetOpt = None,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = None,
+    dask_local: DaskLocalOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Designs side by side with the baseline: median and 90% band per metric; table + figure."""
+    started = time.perf_counter()
+    from experiments.compare import compare_plan, compare_table, write_outputs
+    from experiments.spec import ExperimentError
+    from experiments.storage import read_results
+
+    try:
+        plan = compare_plan(designs, base, _fixed(settings), seeds, months, metrics=metrics)
+    except ExperimentError as exc:
+        fail(str(exc))
+    out = out or Path("runs") / f"compare-{plan.design_hash()[:10]}"
+    report = _execute(plan, out, workers, dask, dask_local)
+    frame = read_results(out)
+    frame = frame[frame["seed"].isin(plan.seeds)]
+    baseline = plan.points[0].values["design"]
+    table = compare_table(frame, plan.outputs, baseline)
+    written = write_outputs(out, table, plan.outputs, baseline)
+    labels = [p.values["design"] for p in plan.points]
+    shown = Table(
+        title=f"median [5%, 95%] over {len(plan.seeds)} seeds (Δ: paired median vs baseline)",
+        header_style="bold",
+    )
+    shown.add_column("metric")
+    for label in labels:
+        shown.add_column(label, justify="right")
+    cells = {(r["design"], r["output"]): r for _, r in table.iterrows()}
+    from experiments.stats import fmt
+
+    for metric in plan.outputs:
+        row = [metric]
+        for label in labels:
+            cell = cells.get((label, metric))
+            text = _band_cell(cell)
+            if cell is not None and label != baseline and "delta_median" in cell:
+                text += f"\nΔ {fmt(cell['delta_median'])}"
+            row.append(text)
+        shown.add_row(*row)
+    console.print(shown)
+    console.print(f"[dim]wrote {', '.join(str(p) for p in written)}[/]", soft_wrap=True)
+    _finish(report, started, "compare")
+
+
+@app.command()
+def sensitivity(
+    experiment: Annotated[str, typer.Argument(help="Experiment TOML file (its factors).")],
+    method: Annotated[
+        str | None,
+        typer.Option(help="morris (screening) or sobol (variance); default: the file's."),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(min=2, help="Morris trajectories, or Sobol base samples (a power of 2)."),
+    ] = None,
+    seeds: Annotated[int | None, typer.Option(min=1, help="Seeds per design point.")] = None,
+    outputs: Annotated[
+        list[str] | None, typer.Option("--output", help="Output to analyse (repeatable).")
+    ] = None,
+    settings: SetOpt = None,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = None,
+    dask_local: DaskLocalOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """SALib sensitivity indices of the experiment's factors for chosen outputs; table + figure."""
+    started = time.perf_counter()
+    from experiments.sensitivity import analyse, sensitivity_design
+    from experiments.spec import ExperimentError, load_experiment
+
+    if method is not None and method not in {"morris", "sobol"}:
+        fail(f"--method = {method!r}: allowed: morris, sobol")
+    try:
+        exp, base = load_experiment(experiment, _fixed(settings))
+        method = method or exp.sensitivity.method
+        design = sensitivity_design(exp, base, method, samples, seeds, outputs)
+    except ExperimentError as exc:
+        fail(str(exc))
+    plan = design.plan
+    out = out or Path("runs") / plan.name
+    report = _execute(plan, out, workers, dask, dask_local)
+    from experiments.figures import indices_figure, save
+    from experiments.storage import read_results
+
+    frame = read_results(out, ["point_id", "seed", "status", *plan.outputs])
+    frame = frame[frame["seed"].isin(plan.seeds)]
+    indices, notes = analyse(design, frame)
+    indices.to_csv(out / "sensitivity.csv", index=False)
+    written = [out / "sensitivity.csv"]
+    if not indices.empty:
+        written += save(indices_figure(indices, method), out / "sensitivity")
+    _print_indices(indices, method)
+    for note in notes:
+        console.print(f"[yellow]note[/]: {note}")
+    console.print(f"[dim]wrote {', '.join(str(p) for p in written)}[/]", soft_wrap=True)
+    _finish(report, started, "sensitivity")
+
+
+def _print_indices(indices: Any, method: str) -> None:
+    if indices.empty:
+        return
+    cols: list[tuple[str, Callable[[Any], str]]]
+    if method == "morris":
+        cols = [
+            ("μ*", lambda r: f"{r['mu_star']:.3g} ± {r['mu_star_conf']:.2g}"),
+            ("σ", lambda r: f"{r['sigma']:.3g}"),
+        ]
+    else:
+        cols = [
+            ("S1", lambda r: f"{r['S1']:.2f} ± {r['S1_conf']:.2f}"),
+            ("ST", lambda r: f"{r['ST']:.2f} ± {r['ST_conf']:.2f}"),
+        ]
+    table = Table(title=f"{method} indices (95% CI)", header_style="bold")
+    for name in ("output", "factor", "role", *(c for c, _ in cols)):
+        table.add_column(name)
+    key = "mu_star" if method == "morris" else "ST"
+    for output, group in indices.groupby("output", sort=False):
+        for _, row in group.sort_values(key, ascending=False).iterrows():
+            table.add_row(output, row["factor"], row["role"], *(f(row) for _, f in cols))
+    console.print(table)

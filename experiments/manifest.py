@@ -1,0 +1,178 @@
+"""The manifest of an output folder: what ran, with what, when — and whether it may resume.
+
+Why: a results file without the package versions, the exact scenario and the seeds cannot be
+reproduced or trusted. The design hash also stops a sweep from resuming into a folder that
+holds another design's rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from experiments.plan import Plan
+from experiments.spec import ExperimentError
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+PACKAGES = (
+    "cislab",
+    "mesa",
+    "numpy",
+    "pandas",
+    "scipy",
+    "networkx",
+    "pydantic",
+    "pyarrow",
+    "dask",
+    "distributed",
+    "SALib",
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@cache
+def versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+@cache
+def git_commit() -> str | None:
+    """The source commit, when the code runs from a git checkout (None otherwise)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def read(out: Path) -> dict[str, Any] | None:
+    path = Path(out) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        raise ExperimentError(f"{path}: not a valid manifest (JSON error)") from None
+
+
+def write(out: Path, manifest: dict[str, Any]) -> None:
+    """Whole or not at all: written beside, then renamed over the old one."""
+    path = Path(out) / MANIFEST
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+    with tmp.open("rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def check_compatible(out: Path, plan: Plan) -> dict[str, Any] | None:
+    """The existing manifest if `out` may resume this plan; one-line error if it holds another."""
+    old = read(out)
+    if old is None:
+        if (Path(out) / "results").is_dir() and any((Path(out) / "results").iterdir()):
+            raise ExperimentError(f"{out} holds results but no manifest; choose another --out")
+        return None
+    if old.get("design_hash") != plan.design_hash():
+        raise ExperimentError(
+            f"{out} holds results of another design ('{old.get('name')}', "
+            f"{len(old.get('points', []))} points); choose another --out or delete it"
+        )
+    return old
+
+
+def start_session(
+    out: Path, plan: Plan, old: dict[str, Any] | None, executor: str, workers: int
+) -> dict[str, Any]:
+    """Create or extend the manifest for a new session; returns it (the caller updates it)."""
+    manifest = old or {
+        "format": FORMAT,
+        "kind": plan.kind,
+        "name": plan.name,
+        "created": now(),
+        "versions": dict(versions()),
+        "git_commit": git_commit(),
+        "design_hash": plan.design_hash(),
+        "scenario_hash": plan.scenario_hash(),
+        "scenarios": [b.model_dump(mode="json") for b in plan.bases],
+        "months": plan.months,
+        "runner": plan.runner,
+        "experiment": plan.source,
+        "outputs": plan.outputs,
+        "columns": plan.columns,
+        "points": [
+            {"point_id": p.point_id, "base": p.base, "values": p.values, "overrides": p.overrides}
+            for p in plan.points
+        ],
+        "seeds": [],
+        "sessions": [],
+    }
+    manifest["seeds"] = sorted(set(manifest["seeds"]) | set(plan.seeds))
+    manifest["sessions"].append(
+        {
+            "started": now(),
+            "finished": None,
+            "status": "running",
+            "executor": executor,
+            "workers": workers,
+            "seeds": list(plan.seeds),
+            "runs_done": 0,
+            "runs_failed": 0,
+            "host": platform.node(),
+            "argv": sys.argv,
+            "versions": dict(versions()),
+            "git_commit": git_commit(),
+        }
+    )
+    write(out, manifest)
+    return manifest
+
+
+def version_changes(manifest: dict[str, Any]) -> list[str]:
+    """Packages whose version differs from the folder's first session (numbers may differ)."""
+    first = manifest.get("versions") or {}
+    now_ = dict(versions())
+    return [
+        f"{name} {first[name]} -> {now_.get(name)}"
+        for name in sorted(first)
+        if name in now_ and first[name] != now_[name]
+    ]
+
+
+def end_session(out: Path, manifest: dict[str, Any], status: str, done: int, failed: int) -> None:
+    session = manifest["sessions"][-1]
+    session.update(finished=now(), status=status, runs_done=done, runs_failed=failed)
+    write(out, manifest)
