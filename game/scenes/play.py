@@ -21,7 +21,7 @@ from game.session import SessionError
 from game.widgets import charts, flows, text
 from game.widgets.field import BAD, GOOD, GREY, RING, PopulationField, risk_colour
 
-FIELD = Rect(16, 100, 648, 292)
+FIELD = Rect(16, 100, 648, 280)  # leaves two legend rows inside the panel in either language
 AUTO_RUN_DELAY = 0.6
 EFFECT_COLOURS = ((90, 220, 255), (240, 170, 60))
 INDEX_COLOURS = ((240, 120, 90), (200, 120, 240), (240, 210, 80))
@@ -72,7 +72,7 @@ class PlayScene(Scene):
         s = self.session
         sc = s.base
         title = getattr(sc.meta.title, self.app.lang) or sc.meta.title.en
-        self.label("title", Rect(16, 8, 600, 34), title, "@h2")
+        self.label("title", Rect(16, 8, 650, 34), text.fit(title, 20, 630, bold=True), "@h2")
         self.label("status", Rect(16, 40, 640, 26), self._status(), "@muted")
         buttons = [
             ("menu", "play.menu", "tip.menu"),
@@ -150,7 +150,7 @@ class PlayScene(Scene):
         return tr(
             "play.status",
             month=m.month,
-            total=m.run_months,
+            total=m.config.contract_months,
             turn=self.session.turn + 1,
             speed=self.app.speed_label(),
         )
@@ -411,7 +411,7 @@ class PlayScene(Scene):
         s = self.session
         s.close_turn()
         self.model = s.model
-        if s.finished:
+        if s.contract_over:
             from game.scenes.debrief import AfterScene
 
             self.app.stack.replace(AfterScene(self.app))
@@ -468,9 +468,9 @@ class PlayScene(Scene):
         self.field.set_model(model)
         self.field.draw(surface)
         self._draw_marks(surface)
-        self._draw_legend(surface, 434)
+        self._draw_legend(surface, FIELD.bottom + 42)
         ts = self._timeseries()
-        n = model.run_months
+        n = model.config.contract_months
         charts.line_chart(
             surface,
             Rect(10, 478, 326, 234),

@@ -53,8 +53,12 @@ def line_chart(
     x_label: str = "",
     marker_x: int | None = None,
     no_data: str = "",
+    x_ends: tuple[str, str] | None = None,
 ) -> None:
-    """Lines over months (NaN breaks a line); legend on top, y ticks at min, 0 and max."""
+    """Lines over months (NaN breaks a line); legend on top, y ticks at min, 0 and max.
+
+    `x_ends` replaces the "0" and `x_max` under the axis (e.g. calendar years); `marker_x` draws
+    a vertical line at that month (e.g. the contract's end)."""
     inner = panel(surface, rect, title)
     arrays = [np.asarray(v, dtype=float) for _, v, _ in series]
     lo, hi = _nice_range(arrays, include_zero=True)
@@ -100,8 +104,9 @@ def line_chart(
     if marker_x is not None:
         mx = sx(marker_x)
         pygame.draw.line(surface, AXIS, (mx, plot.top), (mx, plot.bottom), 1)
-    text.draw(surface, "0", (plot.left, plot.bottom + 2), 13, text.MUTED)
-    text.draw(surface, str(x_max), (plot.right, plot.bottom + 2), 13, text.MUTED, anchor="topright")
+    first, last = x_ends or ("0", str(x_max))
+    text.draw(surface, first, (plot.left, plot.bottom + 2), 13, text.MUTED)
+    text.draw(surface, last, (plot.right, plot.bottom + 2), 13, text.MUTED, anchor="topright")
     if x_label:
         text.draw(
             surface, x_label, (plot.centerx, plot.bottom + 2), 13, text.MUTED, anchor="midtop"
