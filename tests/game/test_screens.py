@@ -21,6 +21,7 @@ JOURNEY = [
     "explore",
     "explore_changed",
     "after",
+    "after_end",
     "debrief",
 ]
 
