@@ -505,25 +505,23 @@ class PlayScene(Scene):
         self._draw_inspector(surface)
 
     def _draw_marks(self, surface: pygame.Surface) -> None:
+        """Triangles at the mean risk of the eligible and of the enrolled, with their labels."""
         eligible, enrolled = self.field.mean_marks()
         y = FIELD.bottom + 6
-        for frac, colour, key in (
-            (eligible, (230, 230, 230), "field.mean_eligible"),
-            (enrolled, (90, 220, 255), "field.mean_enrolled"),
-        ):
-            if frac is None:
-                continue
-            x = FIELD.left + frac * FIELD.width
-            pygame.draw.polygon(surface, colour, [(x, y), (x - 7, y + 11), (x + 7, y + 11)])
-            anchor = (
-                "topright"
-                if key == "field.mean_eligible" and (enrolled is not None and enrolled > eligible)
-                else "topleft"
+        marks = [
+            (round(FIELD.left + frac * FIELD.width), colour, key)
+            for frac, colour, key in (
+                (eligible, (230, 230, 230), "field.mean_eligible"),
+                (enrolled, (90, 220, 255), "field.mean_enrolled"),
             )
-            if key == "field.mean_enrolled":
-                anchor = "topleft" if anchor == "topright" or enrolled > eligible else "topright"
-            dx = -9 if anchor == "topright" else 9
-            text.draw(surface, tr(key), (x + dx, y - 2), 13, colour, anchor=anchor)
+            if frac is not None
+        ]
+        for x, colour, _key in marks:
+            pygame.draw.polygon(surface, colour, [(x, y), (x - 7, y + 11), (x + 7, y + 11)])
+        sizes = [text.font(13).size(tr(key)) for _, _, key in marks]
+        rects = mark_labels([x for x, _, _ in marks], sizes, y - 2, FIELD.left, FIELD.right)
+        for (_x, colour, key), rect in zip(marks, rects, strict=True):
+            text.draw(surface, tr(key), rect.topleft, 13, colour)
         text.draw(surface, tr("field.lower_risk"), (FIELD.left, FIELD.bottom + 24), 13, text.MUTED)
         text.draw(
             surface,
@@ -613,3 +611,29 @@ class PlayScene(Scene):
                 bold=i == 0,
                 max_width=box.width - 20,
             )
+
+
+def mark_labels(
+    xs: list[int], sizes: list[tuple[int, int]], top: int, left: int, right: int
+) -> list[pygame.Rect]:
+    """Where the marker labels go: each on the side away from the other marker, else on the
+    other side, so that a label never leaves [left, right] nor covers the other label (when the
+    field is too narrow for both, it is clamped inside)."""
+    placed: list[pygame.Rect] = []
+    for i, (w, h) in enumerate(sizes):
+        bounds = pygame.Rect(left, top, right - left, h)
+        others = [xs[j] for j in range(len(xs)) if j != i]
+        sides = ("left", "right") if others and others[0] > xs[i] else ("right", "left")
+        rect = pygame.Rect(0, top, w, h)
+        for side in sides:
+            if side == "left":
+                rect.right = xs[i] - 9
+            else:
+                rect.left = xs[i] + 9
+            if bounds.contains(rect) and not rect.collidelistall(placed):
+                break
+        else:
+            rect.left = xs[i] + 9
+            rect.clamp_ip(bounds)
+        placed.append(rect)
+    return placed

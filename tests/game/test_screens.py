@@ -88,3 +88,20 @@ def test_lever_tooltip_explains_in_plain_words(make_app):
     assert label.tool_tip is not None  # pygame_gui shows the lever's plain-words tooltip
     assert label.tool_tip_text == tr("tip.contract_selection")
     assert nonblank(d.app.shoot("tooltip_fr"))
+
+
+def test_field_marker_labels_stay_inside_and_apart():
+    """'average enrolled' / 'average eligible' are never clipped by the field's edge, and never
+    cover each other when the markers are a label's width apart (creaming at either extreme)."""
+    from game.scenes.play import FIELD, mark_labels
+
+    sizes = [(150, 18), (128, 18)]  # the longer of French and English, 13 px
+    for x1 in range(FIELD.left, FIELD.right + 1, 6):
+        for x2 in range(FIELD.left, FIELD.right + 1, 6):
+            a, b = mark_labels([x1, x2], sizes, 400, FIELD.left, FIELD.right)
+            assert a.left >= FIELD.left and b.left >= FIELD.left
+            assert a.right <= FIELD.right and b.right <= FIELD.right
+            if abs(x1 - x2) >= max(w for w, _ in sizes) + 18:
+                assert not a.colliderect(b), (x1, x2)
+    (alone,) = mark_labels([FIELD.left + 2], sizes[:1], 400, FIELD.left, FIELD.right)
+    assert alone.left >= FIELD.left
