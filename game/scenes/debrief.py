@@ -333,7 +333,7 @@ class AfterScene(Scene):
         cur = self.currency
         n = int(self.model.run_months)
         start = self.session.base.meta.start_year
-        ends = (str(start), str(start + n // 12))
+        ends = (str(start), str(start + (n - 1) // 12))  # the year of the last month
         end = self.model.config.contract_months
 
         def count(v: float) -> str:

@@ -107,7 +107,7 @@ class PlayScene(Scene):
         values = {**decisions.current(self.model, role), **self.pending}
         self.pending = dict(values)
         for i, dec in enumerate(DECISIONS[role]):
-            ry = y + i * 48
+            ry = y + i * 44
             self.button(
                 f"lbl:{dec.id}",
                 Rect(x, ry, 230, 40),
@@ -140,7 +140,7 @@ class PlayScene(Scene):
                 )
                 if done and dec.id == "exit" and not self.model.investor.funding:
                     el.disable()  # an exit cannot be taken back (except with Undo)
-        self.textbox("reports", Rect(x, y + 150, w, 76), self._role_note(role))
+        self.textbox("reports", Rect(x, y + 134, w, 94), self._role_note(role))
         self.button(
             "done", Rect(x, 342, w, 44), tr("play.end_turn"), tip=tr("tip.end_turn"), cls="@primary"
         )

@@ -82,8 +82,18 @@ def line_chart(
     def sx(i: float) -> float:
         return plot.left + i / max(x_max, 1) * plot.width
 
+    # Ticks at the data's own extremes (and zero), not at the padded frame: a count that
+    # peaks at 7 is labelled 7, and an all-zero line gets no made-up top value.
+    finite = [a[np.isfinite(a)] for a in arrays]
+    finite = [a for a in finite if a.size]
+    if finite:
+        d_lo = min(0.0, *(float(a.min()) for a in finite))
+        d_hi = max(0.0, *(float(a.max()) for a in finite))
+        ticks = [0.0, d_lo, d_hi]
+    else:
+        ticks = [0.0, lo, hi] if lo < 0 < hi else [lo, hi]
     drawn: list[float] = []
-    for tick in [0.0, lo, hi] if lo < 0 < hi else [lo, hi]:
+    for tick in ticks:
         y = sy(tick)
         if any(abs(y - other) < 16 for other in drawn):
             continue  # keep tick labels from overlapping (zero wins)

@@ -77,17 +77,19 @@ def test_lever_tooltip_explains_in_plain_words(make_app):
     d.click("next")
     d.click("toggle:state")
     d.click("next")
-    label = d.scene.ui["lbl:contract.selection"]
-    pos = label.rect.center
-    pygame.mouse.set_pos(pos)
-    for _ in range(90):  # hover about 1.5 s of game time
-        d.app.frame(
-            [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))],
-            dt=1 / 60,
-        )
-    assert label.tool_tip is not None  # pygame_gui shows the lever's plain-words tooltip
-    assert label.tool_tip_text == tr("tip.contract_selection")
-    assert nonblank(d.app.shoot("tooltip_fr"))
+    for path, shot in (("contract.selection", "tooltip_fr"), ("after.horizon_years", "horizon_fr")):
+        label = d.scene.ui[f"lbl:{path}"]
+        pos = label.rect.center
+        pygame.mouse.set_pos(pos)
+        for _ in range(90):  # hover about 1.5 s of game time
+            d.app.frame(
+                [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))],
+                dt=1 / 60,
+            )
+        assert label.tool_tip is not None  # pygame_gui shows the lever's plain-words tooltip
+        assert label.tool_tip_text == tr(f"tip.{path.replace('.', '_')}")
+        assert d.app.canvas.get_rect().contains(label.tool_tip.rect)  # all of it on screen
+        assert nonblank(d.app.shoot(shot))
 
 
 def test_field_marker_labels_stay_inside_and_apart():
