@@ -46,9 +46,10 @@ def _clip(x: float) -> float:
 
 def adoption_score(summary: dict[str, Any]) -> float | None:
     """Share of territories funding the programme from their ordinary budget at the end of the
-    horizon, half of them scoring 100 (None without a post-contract phase)."""
+    horizon, half of them scoring 100 (None without a post-contract phase or a signed contract:
+    there is then nothing to adopt)."""
     territories, adopted = _num(summary.get("territories")), _num(summary.get("adopted"))
-    if not territories or adopted is None:
+    if not territories or adopted is None or summary.get("contract_signed") is False:
         return None
     return 100 * _clip(adopted / territories / ADOPTION_FULL)
 

@@ -118,9 +118,9 @@ class Session:
 
     @property
     def in_contract(self) -> bool:
-        """Months of the contract itself remain (up to its last payment)."""
+        """A signed contract has months left (up to its last payment)."""
         m = self.model
-        return m is not None and m.running and m.month < m.config.contract_months
+        return m is not None and m.signed and m.running and m.month < m.config.contract_months
 
     @property
     def contract_over(self) -> bool:
@@ -129,7 +129,7 @@ class Session:
     @property
     def live(self) -> bool:
         """Is there still a contract to play? (an unsigned one ends at once)"""
-        return self.model is not None and self.model.signed and self.in_contract
+        return self.in_contract
 
     @property
     def years_after(self) -> int:

@@ -77,7 +77,9 @@ class AfterScene(Scene):
     # ------------------------------------------------------------------ widgets
     def build_ui(self) -> None:
         self.header(tr("after.title"), tr("after.subtitle"))
-        self.textbox("evidence", Rect(648, 440, 616, 198), self._evidence_html())
+        # Without years to play, the evidence stands beside the message, at full height.
+        evidence = Rect(648, 440, 616, 198) if self.horizon > 0 else Rect(648, 88, 616, 550)
+        self.textbox("evidence", evidence, self._evidence_html())
         if self.horizon > 0:
             self.button("year", Rect(16, 650, 250, 48), tr("after.next_year"), tip=tr("tip.year"))
             label = tr("after.pause") if self.auto else tr("after.all_years")
@@ -203,7 +205,8 @@ class AfterScene(Scene):
             self.rebuild()
 
     def to_debrief(self) -> None:
-        self.session.run_after()  # the debrief scores the whole run
+        if self.horizon > 0:
+            self.session.run_after()  # the debrief scores the whole run
         self.app.stack.replace(DebriefScene(self.app))
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:

@@ -199,7 +199,7 @@ class ExploreScene(Scene):
 
     def build_ui(self) -> None:
         title = getattr(self.config.meta.title, self.app.lang) or self.config.meta.title.en
-        room = self.app.size[0] - 380 - text.font(16).size(tr("explore.subtitle", scenario=""))[0]
+        room = self.app.size[0] - 376 - text.font(16).size(tr("explore.subtitle", scenario=""))[0]
         subtitle = tr("explore.subtitle", scenario=text.fit(title, 16, room))
         self.header(tr("explore.title"), subtitle)
         y = 92

@@ -131,6 +131,8 @@ def test_adoption_score_rescales_the_models_figures():
     assert debrief.adoption_score({"territories": 101, "adopted": 80}) == 100.0
     assert debrief.adoption_score({"territories": 1, "adopted": 0}) == 0.0
     assert debrief.adoption_score({"creaming_index": 0.1}) is None  # no post-contract phase
+    unsigned = {"territories": 12, "adopted": 0, "contract_signed": False}
+    assert debrief.adoption_score(unsigned) is None  # nothing was there to adopt
 
 
 def test_horizon_lever_on_the_design_screen(make_app):
@@ -161,3 +163,20 @@ def test_debrief_without_years_after_says_so(make_app):
     d.click("next")
     assert isinstance(d.scene, DebriefScene) and d.scene.scores["adoption"] is None
     assert d.scene._no_score("adoption") == tr("score.no_horizon")
+
+
+def test_unsigned_contract_goes_to_the_debrief_with_nothing_to_adopt(make_app):
+    d = make_app(lang="fr")
+    app = d.app
+    s = Session("default")
+    neg = s.begin_negotiation()
+    neg.terms["contract.price_per_outcome"] = 1000.0  # the model's investor declines
+    neg.stage = "done"
+    s.start()
+    assert not s.model.signed and s.contract_over and not s.in_contract
+    app.session = s
+    app.goto_session_scene()
+    d.pump(3)
+    assert d.scene.name == "after" and "year" not in d.scene.ui
+    d.click("next")
+    assert d.scene.name == "debrief" and d.scene.scores["adoption"] is None
