@@ -13,6 +13,7 @@ from game import debrief, fmt
 from game.i18n import has, tr
 from game.scenes.base import Rect, Scene
 from game.widgets import charts, territory_map, text
+from model.api import RunResult
 
 AUTO_YEAR_SECONDS = 0.6
 AFTER_COLUMNS = (
@@ -48,11 +49,11 @@ class AfterScene(Scene):
         self.model = self.session.model
         self.auto = False
         self.clock = 0.0
-        self.end_shot = False
 
     # ------------------------------------------------------------------ state
     @property
-    def result(self):
+    def result(self) -> RunResult:
+        """The run so far (the session caches it until the model steps again)."""
         return self.session.result()
 
     @property
