@@ -31,7 +31,7 @@ AUTOPLAY_ACT_EVERY = 4
 MIN_WINDOW = (320, 180)
 FONTS = [
     {"name": "noto_sans", "point_size": size, "style": style, "antialiased": "1"}
-    for size in (14, 16, 18, 20, 22, 28, 40)
+    for size in (14, 15, 16, 18, 20, 22, 28, 40)
     for style in ("regular", "bold", "italic")
 ]
 
@@ -188,7 +188,7 @@ class App:
         s = self.session
         if s is None or s.model is None:
             return
-        self.stack.replace(AfterScene(self) if s.finished or not s.live else PlayScene(self))
+        self.stack.replace(AfterScene(self) if not s.live else PlayScene(self))
 
     # ------------------------------------------------------------------ loop
     def handle(self, event: pygame.event.Event) -> None:

@@ -3,8 +3,8 @@ predictions against results, and the export for the workshop's wrap-up.
 
 Every figure is read from the model's summary, time series and cohort results; a score is only a
 rescaling of one reported figure to 0–100 so five dimensions fit on one chart (the rescalings
-are the constants below, stated in the README). Post-contract figures (adoption, scale-up) are
-shown when the model reports them and marked "not modelled" otherwise.
+are the constants below, stated in the README). Policy adoption is scored from the model's
+post-contract phase (`adopted` ÷ `territories`); a run without one has no adoption score.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ PARKING_SIGN = 0.15
 PARKING_RUN = 3  # months in a row
 GAMING_SIGN = 0.25
 BIAS_SIGN = 0.25  # measured effect more than 25% away from the true one
-ADOPTION_KEYS = ("adopted", "adoption", "scale_up", "territories", "covered", "post_contract")
+ADOPTION_FULL = 0.5  # half the territories funding the programme from their budget scores 100
 DIMENSIONS = ("impact", "equity", "value", "investor", "adoption")
 
 
@@ -44,9 +44,14 @@ def _clip(x: float) -> float:
     return float(min(max(x, 0.0), 1.0))
 
 
-def post_contract(result: RunResult) -> dict[str, Any]:
-    """Whatever the model reports about the time after the contract (empty if nothing)."""
-    return {k: v for k, v in result.summary.items() if any(word in k for word in ADOPTION_KEYS)}
+def adoption_score(summary: dict[str, Any]) -> float | None:
+    """Share of territories funding the programme from their ordinary budget at the end of the
+    horizon, half of them scoring 100 (None without a post-contract phase or a signed contract:
+    there is then nothing to adopt)."""
+    territories, adopted = _num(summary.get("territories")), _num(summary.get("adopted"))
+    if not territories or adopted is None or summary.get("contract_signed") is False:
+        return None
+    return 100 * _clip(adopted / territories / ADOPTION_FULL)
 
 
 def scores(result: RunResult) -> dict[str, float | None]:
@@ -75,19 +80,13 @@ def scores(result: RunResult) -> dict[str, float | None]:
             out["investor"] = 50 + 50 * (_clip(irr / cap) if cap > 0 else 1.0)
         else:
             out["investor"] = 50 * _clip(multiple)
-    adoption = post_contract(result)
-    numeric = [_num(v) for v in adoption.values() if _num(v) is not None]
-    flags = [v for v in adoption.values() if isinstance(v, bool)]
-    if flags:
-        out["adoption"] = 100.0 * sum(flags) / len(flags)
-    elif numeric:
-        out["adoption"] = 100 * _clip(max(numeric))
+    out["adoption"] = adoption_score(s)
     return out
 
 
 @dataclass
 class Incident:
-    kind: str  # creaming, parking, gaming, bias, overpaid
+    kind: str  # creaming, parking, gaming, bias, overpaid, inflated
     month: int
     value: float
 
@@ -120,6 +119,11 @@ def incidents(result: RunResult) -> list[Incident]:
     if paid > saved and paid > 0:
         month = int(result.ledger.loc[result.ledger["reason"] == "outcome_payment", "month"].max())
         found.append(Incident("overpaid", month, paid - saved))
+    after = result.model.after
+    share = _num(s.get("scaled_on_inflated_evidence"))
+    if after is not None and share:
+        first_month = min(d.month for d in after.decisions if d.inflated)
+        found.append(Incident("inflated", first_month, share))
     return sorted(found, key=lambda inc: inc.month)
 
 
@@ -192,11 +196,15 @@ def export_tables(
             for e in log
         ],
     )
-    for name, frame in (
-        ("timeseries", result.timeseries),
-        ("ledger", result.ledger),
-        ("cohorts", result.cohorts),
-    ):
+    frames = {"timeseries": result.timeseries, "ledger": result.ledger, "cohorts": result.cohorts}
+    if result.model.after is not None:  # territories, scale-up decisions, next contracts
+        tables = result.model.after.tables()
+        frames |= {
+            "territories": tables["territories"],
+            "scale_up_decisions": tables["decisions"],
+            "next_contracts": tables["next_contracts"],
+        }
+    for name, frame in frames.items():
         path = out / f"{name}.csv"
         frame.to_csv(path, index=False)
         written.append(path)

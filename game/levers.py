@@ -14,6 +14,7 @@ from typing import Any
 from model.schema import Scenario
 
 TIERED_PRICES = [0.6, 1.0, 1.4]  # lowest, middle, highest administrative risk band
+GAME_HORIZON_YEARS = 10  # years a session plays after the contract when its case sets none
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Lever:
     high: float = 1.0
     step: float = 0.01
     options: tuple[str, ...] = ()
-    unit: str = "num"  # "money", "pct", "num", "int"
+    unit: str = "num"  # "money", "pct", "num", "int", "years"
     negotiable: bool = False
     integer: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -103,11 +104,22 @@ ASSUMPTIONS: tuple[Lever, ...] = (
     Lever("context.trend_per_year", "slider", -0.3, 0.3, 0.05, unit="num"),
 )
 
-BY_PATH = {lever.path: lever for lever in (*CONTRACT_LEVERS, *ASSUMPTIONS)}
+# Not a contract term but the session's horizon: how many years the model goes on after the
+# contract's last month, so adoption, scale-up or stop can happen (set on the design screen).
+HORIZON = Lever("after.horizon_years", "slider", 0, 20, 1, unit="years", integer=True)
+SESSION_LEVERS: tuple[Lever, ...] = (HORIZON,)
+
+BY_PATH = {lever.path: lever for lever in (*CONTRACT_LEVERS, *ASSUMPTIONS, *SESSION_LEVERS)}
 
 
 def lever(path: str) -> Lever:
     return BY_PATH[path]
+
+
+def game_horizon(scenario: Scenario) -> int:
+    """The case's own post-contract horizon, or the game's default where it has none: most cases
+    stop at the contract's end (horizon 0), but a workshop should see what comes after."""
+    return int(scenario.after.horizon_years) or GAME_HORIZON_YEARS
 
 
 def values_from(scenario: Scenario, levers: tuple[Lever, ...]) -> dict[str, Any]:

@@ -5,6 +5,9 @@ screens do. A turn is a quarter (or a year): it opens (an event may arrive, a sn
 for undo), each human role decides, then the model runs month by month. Undo restores the
 snapshot of the previous turn's opening; a fork keeps a copy of the whole session to return to;
 save and load write the session to one file.
+
+After the contract's last month the model goes on for `horizon_years` (the post-contract phase:
+adoption, scale-up or stop across territories); the session plays it a year at a time.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ import numpy as np
 from game import decisions
 from game.decisions import ROLES
 from game.events import apply_event, draw_event
-from game.levers import CONTRACT_LEVERS, overrides, values_from
+from game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
 from game.negotiation import Negotiation
 from model.api import RunResult, build, collect
 from model.cis_model import CISModel
 from model.scenarios import load_scenario
 
-SAVE_VERSION = 1
+SAVE_VERSION = 2  # 2: sessions play a post-contract horizon
 UNDO_DEPTH = 12
 TURN_LENGTHS = {"quarter": 3, "year": 12}
 
@@ -42,6 +45,7 @@ class Session:
         self.humans: list[str] = []
         self.turn_months = TURN_LENGTHS["quarter"]
         self.terms: dict[str, Any] = values_from(self.base, CONTRACT_LEVERS)
+        self.horizon_years = game_horizon(self.base)
         self.negotiation: Negotiation | None = None
         self.predictions: dict[str, Any] = {}
         self.model: CISModel | None = None
@@ -70,6 +74,12 @@ class Session:
     def is_human(self, role: str) -> bool:
         return role in self.humans
 
+    def set_horizon(self, years: int) -> None:
+        """Years the model plays after the contract (0: none); fixed once the contract starts."""
+        if self.model is not None:
+            raise SessionError("the contract has started: its horizon is set")
+        self.horizon_years = int(HORIZON.clamp(years))
+
     def begin_negotiation(self) -> Negotiation:
         self.negotiation = Negotiation(self.scenario, self.seed, self.terms)
         return self.negotiation
@@ -82,7 +92,7 @@ class Session:
 
     @property
     def overrides(self) -> dict[str, Any]:
-        return overrides(self.terms)
+        return {**overrides(self.terms), HORIZON.path: self.horizon_years}
 
     def start(self) -> CISModel:
         """Build the model on the agreed terms and open the first turn."""
@@ -103,12 +113,29 @@ class Session:
     # ------------------------------------------------------------------ turns
     @property
     def finished(self) -> bool:
+        """The whole run is over: the contract and the years after it."""
         return self.model is not None and not self.model.running
+
+    @property
+    def in_contract(self) -> bool:
+        """A signed contract has months left (up to its last payment)."""
+        m = self.model
+        return m is not None and m.signed and m.running and m.month < m.config.contract_months
+
+    @property
+    def contract_over(self) -> bool:
+        return self.model is not None and not self.in_contract
 
     @property
     def live(self) -> bool:
         """Is there still a contract to play? (an unsigned one ends at once)"""
-        return self.model is not None and self.model.signed and self.model.running
+        return self.in_contract
+
+    @property
+    def years_after(self) -> int:
+        """Years of the post-contract horizon the model has played so far."""
+        m = self._need_model()
+        return max(0, m.month - m.config.contract_months) // 12
 
     def open_turn(self) -> None:
         model = self._need_model()
@@ -132,18 +159,41 @@ class Session:
             self._record("decision", role, {"decision": key, "value": value})
 
     def step_month(self) -> bool:
-        """Run one month of the turn; True while the turn goes on."""
+        """Run one month of the contract's turn; True while the turn goes on."""
         model = self._need_model()
-        if not model.running:
+        if not self.in_contract:
             return False
         model.step()
         self._result = None
-        return model.running and model.month - self.turn_start < self.turn_months
+        return self.in_contract and model.month - self.turn_start < self.turn_months
 
     def run_turn(self) -> None:
+        """A turn of the contract; once the contract is over, a year after it."""
+        if self.contract_over:
+            self.run_year()
+            return
         while self.step_month():
             pass
         self.close_turn()
+
+    def run_year(self) -> int:
+        """Play one year after the contract (the model decides everything); months run."""
+        model = self._need_model()
+        if self.in_contract:
+            raise SessionError("the contract is still running")
+        months = 0
+        while model.running and months < 12:
+            model.step()
+            months += 1
+        if months:
+            self._result = None
+            self._record("after_year", "world", {"year": self.years_after})
+        return months
+
+    def run_after(self) -> None:
+        """Play every remaining year after the contract."""
+        while self.run_year():
+            pass
 
     def close_turn(self) -> None:
         model = self._need_model()
@@ -152,7 +202,7 @@ class Session:
                 self._record("agent", role, decisions.agent_report(model, role, self.turn_start))
         self.turn += 1
         self.turn_open = False
-        if model.running:
+        if self.in_contract:
             self.open_turn()
 
     @property

@@ -107,6 +107,22 @@ class Decision:
     inflated: bool
 
 
+@dataclass(frozen=True)
+class TerritoryMap:
+    """Where each territory stands now, and the graph's links: a read-only view for maps.
+
+    Why a copy rather than the agents: a front end drawing a map every frame must not be able to
+    change a State, and needs none of its decision machinery. Index i is territory i (0 is the
+    contract's own); `stage` is an `agents.territory.Stage` value.
+    """
+
+    region: tuple[int, ...]
+    stage: tuple[str, ...]
+    reached: tuple[bool, ...]  # the programme has been delivered there (now or before)
+    dropped: tuple[bool, ...]  # its State funded the programme once and dropped it
+    links: tuple[tuple[int, int], ...]  # edges (low index first), sorted
+
+
 def measured_mean(evidence: list[Evidence]) -> float | None:
     """People-weighted mean of published measured effects: what a decision rests on."""
     people = sum(e.people for e in evidence)
@@ -825,6 +841,18 @@ class AfterContract:
             "national_reform_month": self.reform_month,
             "programme_stopped_month": self.stopped_month,
         }
+
+    def territory_map(self) -> TerritoryMap:
+        """The territories' state now and who neighbours whom (for maps; changes nothing)."""
+        ts = self.territories
+        signed = self.model.signed
+        return TerritoryMap(
+            region=tuple(t.region for t in ts),
+            stage=tuple(t.stage.value for t in ts),
+            reached=tuple(bool(t.reached and signed) for t in ts),
+            dropped=tuple(t.dropped_month is not None for t in ts),
+            links=tuple(sorted((min(a, b), max(a, b)) for a, b in self.space.G.edges)),
+        )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         territories = pd.DataFrame(

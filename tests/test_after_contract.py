@@ -281,6 +281,31 @@ def test_same_seed_same_run_and_copies_continue_identically():
     assert collect(thawed).summary == want
 
 
+def test_territory_map_is_a_read_only_view_that_matches_the_outputs():
+    """What a front end draws on a map is what the run reports, and cannot change it."""
+    result = run("default", seed=2, overrides=AFTER)
+    view = result.model.after.territory_map()
+    s, table = result.summary, result.tables()["territories"]
+    assert len(view.stage) == s["territories"] == 12
+    assert list(view.stage) == list(table["stage"]) and list(view.region) == list(table["region"])
+    adopted = sum(stage == "adopted" for stage in view.stage)
+    assert adopted == s["adopted"] == result.timeseries["territories_adopted"].iloc[-1]
+    assert sum(view.reached) == s["territories_reached"] > 0
+    assert list(view.dropped) == list(table["dropped_month"].notna())
+    degree = [sum(i in link for link in view.links) for i in range(12)]
+    assert degree == list(table["neighbours"])
+    assert all(a < b for a, b in view.links) and list(view.links) == sorted(view.links)
+    with pytest.raises(AttributeError):
+        view.stage = ()  # frozen
+    unsigned = build("default", seed=2, overrides={**AFTER, "contract.price_per_outcome": 100.0})
+    assert not unsigned.signed
+    assert (
+        sum(unsigned.after.territory_map().reached)
+        == 0
+        == collect(unsigned).summary["territories_reached"]
+    )
+
+
 def test_regional_graph_is_seeded_and_regional():
     spec = load_scenario("france_cis_programme").territories
     one = build_graph(spec, random.Random(3))

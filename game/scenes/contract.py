@@ -15,14 +15,14 @@ import pygame_gui
 
 from game import fmt
 from game.i18n import tr
-from game.levers import CONTRACT_LEVERS
+from game.levers import CONTRACT_LEVERS, HORIZON
 from game.negotiation import NEGOTIABLE, NegotiationError
 from game.scenes import lever_rows
 from game.scenes.base import Rect, Scene
 from model.scenarios import ScenarioError
 
 ORDER = CONTRACT_LEVERS[:3] + CONTRACT_LEVERS[13:] + CONTRACT_LEVERS[3:13]
-ROW = 39
+ROW = 37
 
 
 class ContractScene(Scene):
@@ -62,6 +62,17 @@ class ContractScene(Scene):
                 self.editable(lv.path),
                 label_share=0.36,
             )
+        # Not a term of the contract: how long the model goes on after it (any player may set it).
+        lever_rows.add_row(
+            self,
+            HORIZON,
+            24,
+            y0 + len(ORDER) * ROW,
+            832,
+            self.session.horizon_years,
+            self.currency,
+            label_share=0.36,
+        )
         self.label("hint", Rect(24, 650, 640, 30), tr("contract.tooltip_hint"), "@muted")
         self.label("stage", Rect(880, 96, 376, 32), self._stage_text(), "@h2")
         self.textbox("history", Rect(880, 132, 376, 380), self._history_html())
@@ -110,6 +121,11 @@ class ContractScene(Scene):
         return "<br>".join(lines) or tr("neg.empty")
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if name == f"lv:{HORIZON.path}":
+            setting = {HORIZON.path: self.session.horizon_years}
+            if lever_rows.handle(self, name, event, setting, self.currency):
+                self.session.set_horizon(setting[HORIZON.path])
+            return
         if lever_rows.handle(self, name, event, self.values, self.currency):
             return
         if event.type != pygame_gui.UI_BUTTON_PRESSED:

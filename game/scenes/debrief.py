@@ -1,5 +1,5 @@
-"""After the contract (what the model reports about adoption, scale-up or stop) and the debrief
-(scores, perverse incentives and when, predictions against results, export)."""
+"""After the contract (the model's years of adoption, scale-up or stop across territories) and
+the debrief (scores, perverse incentives and when, predictions against results, export)."""
 
 from __future__ import annotations
 
@@ -12,69 +12,179 @@ import pygame_gui
 from game import debrief, fmt
 from game.i18n import has, tr
 from game.scenes.base import Rect, Scene
-from game.widgets import charts, text
+from game.widgets import charts, territory_map, text
+from model.api import RunResult
 
+AUTO_YEAR_SECONDS = 0.6
+AFTER_COLUMNS = (
+    "territories_adopted",
+    "territories_reached",
+    "next_contracts",
+    "people_covered",
+    "operator_capacity",
+    "investor_reinvestment",
+    "philanthropy_grants",
+    "public_spending_after",
+)
+ADOPTION_COLOURS = ((46, 175, 120), (90, 170, 235), (240, 170, 60), (200, 120, 240))
 EFFECT_COLOURS = ((90, 220, 255), (240, 170, 60))
 INDEX_COLOURS = ((240, 120, 90), (200, 120, 240), (240, 210, 80))
 MONEY_COLOURS = ((120, 200, 120), (127, 178, 229), (240, 170, 60))
 
 
 class AfterScene(Scene):
+    """Years after the contract, played one at a time (or all at once): the model's States
+    adopt, contract, drop or wait; the map, the curves and the figures show what it reports.
+
+    Why turns of a year: a workshop can stop at the year the first neighbour adopts and ask why,
+    and see the lag of budget cycles and contract structuring; "all years" animates the rest
+    for a short session, and the debrief plays whatever remains so it always has the full run.
+    """
+
     name = "after"
 
     def __init__(self, app) -> None:
         super().__init__(app)
         self.session = app.session
-        self.result = self.session.result()
+        self.model = self.session.model
+        self.auto = False
+        self.clock = 0.0
 
+    # ------------------------------------------------------------------ state
+    @property
+    def result(self) -> RunResult:
+        """The run so far (the session caches it until the model steps again)."""
+        return self.session.result()
+
+    @property
+    def horizon(self) -> int:
+        """Years after the contract this run plays (0 for an unsigned contract: nothing to run)."""
+        if self.model.after is None or not self.model.signed:
+            return 0
+        return int(self.model.config.after.horizon_years)
+
+    @property
+    def years_left(self) -> bool:
+        return self.horizon > 0 and not self.session.finished
+
+    @property
+    def currency(self) -> str:
+        return self.session.base.meta.currency
+
+    def year_of(self, month: int | None) -> int | None:
+        """Calendar year of a model month (the case's start year is month 0)."""
+        return None if month is None else self.session.base.meta.start_year + int(month) // 12
+
+    # ------------------------------------------------------------------ widgets
     def build_ui(self) -> None:
         self.header(tr("after.title"), tr("after.subtitle"))
-        self.textbox("reported", Rect(24, 100, 600, 530), self._reported_html())
-        self.textbox("evidence", Rect(648, 100, 608, 530), self._evidence_html())
-        self.button("next", Rect(1000, 650, 256, 48), tr("after.to_debrief"), cls="@primary")
+        # Without years to play, the evidence stands beside the message, at full height.
+        evidence = Rect(648, 440, 616, 198) if self.horizon > 0 else Rect(648, 88, 616, 550)
+        self.textbox("evidence", evidence, self._evidence_html())
+        if self.horizon > 0:
+            self.button("year", Rect(16, 650, 250, 48), tr("after.next_year"), tip=tr("tip.year"))
+            label = tr("after.pause") if self.auto else tr("after.all_years")
+            self.button("all", Rect(278, 650, 250, 48), label, tip=tr("tip.all_years"))
+            self.label("status", Rect(540, 656, 456, 36), self._status(), "@muted")
+            if not self.years_left:
+                self.ui["year"].disable()
+                self.ui["all"].disable()
+        self.button("next", Rect(1008, 650, 256, 48), tr("after.to_debrief"), cls="@primary")
 
-    def _reported_html(self) -> str:
-        s = self.result.summary
-        lines = [f"<b>{tr('after.reported')}</b>"]
+    def _status(self) -> str:
+        m = self.model
+        return tr(
+            "after.status",
+            year=self.year_of(m.month - 1 if m.month else 0),
+            n=self.session.years_after,
+            total=self.horizon,
+        )
+
+    def refresh(self) -> None:
+        if "status" in self.ui:
+            self.ui["status"].set_text(self._status())
+        if "evidence" in self.ui:
+            self.ui["evidence"].set_text(self._evidence_html())
+
+    def figures(self) -> list[tuple[str, str]]:
+        """(label, value) rows of what the model reports after the contract, for the table."""
+        s, cur = self.result.summary, self.currency
+        total = s["territories"]
+        decided, inflated = s["scale_up_decisions"], s["scale_ups_on_inflated_evidence"]
+        rows = [
+            (
+                tr("after.fig.adopted"),
+                tr("after.of", n=s["adopted"], total=total, ever=s["adopted_ever"]),
+            ),
+            (
+                tr("after.fig.reached"),
+                tr("after.of_total", n=s["territories_reached"], total=total),
+            ),
+            (tr("after.fig.people"), fmt.num(s["people_covered"], 0)),
+            (
+                tr("after.fig.contracts"),
+                tr(
+                    "after.contracts",
+                    n=s["next_contracts"],
+                    national=s["next_contracts_national"],
+                    paid=s["next_contracts_paid"],
+                ),
+            ),
+            (tr("after.fig.reinvested"), fmt.money(s["investor_reinvestment"], cur)),
+            (tr("after.fig.grants"), fmt.money(s["philanthropy_grants"], cur)),
+            (
+                tr("after.fig.operator"),
+                tr(
+                    "after.places",
+                    now=fmt.num(s["operator_capacity_end"], 0),
+                    peak=fmt.num(s["operator_capacity_peak"], 0),
+                ),
+            ),
+            (
+                tr("after.fig.inflated"),
+                tr("after.inflated", n=inflated, total=decided, share=fmt.pct(inflated / decided))
+                if decided
+                else tr("after.no_decision"),
+            ),
+        ]
+        stopped = s["programme_stopped_month"]
+        if stopped is not None:
+            state = tr("after.stopped", year=self.year_of(stopped))
+        elif s["adopted"] or self._running_contracts():
+            state = tr("after.running")
+        else:
+            state = tr("after.not_funded")
+        rows.append((tr("after.fig.programme"), state))
+        return rows
+
+    def _running_contracts(self) -> int:
+        view = self.model.after.territory_map()
+        return sum(stage in ("structuring", "contract") for stage in view.stage)
+
+    def _evidence_html(self) -> str:
+        s, cur = self.result.summary, self.currency
+        lines = [f"<b>{tr('after.evidence')}</b>"]
         if not s.get("contract_signed"):
             lines.append(tr("after.not_signed"))
+            return "<br>".join(lines)
         if s.get("terminated"):
+            reason = s["terminated"]
             lines.append(
                 tr(
                     "after.terminated",
-                    reason=tr(f"reason.{s['terminated']}")
-                    if has(f"reason.{s['terminated']}")
-                    else str(s["terminated"]),
+                    reason=tr(f"reason.{reason}") if has(f"reason.{reason}") else str(reason),
                     month=s.get("termination_month"),
                 )
             )
-        post = debrief.post_contract(self.result)
-        if post:
-            for key, value in post.items():
-                lines.append(f"• {key}: <b>{_plain(value)}</b>")
-        else:
-            lines.append(tr("after.not_modelled"))
-        ts = self.result.timeseries
-        extra = [c for c in ts.columns if any(w in c for w in debrief.ADOPTION_KEYS)]
-        if extra:
-            last = ts.iloc[-1]
-            lines += [f"• {c}: <b>{_plain(last[c])}</b>" for c in extra]
-        return "<br>".join(lines)
-
-    def _evidence_html(self) -> str:
-        s, cur = self.result.summary, self.session.base.meta.currency
-        lines = [f"<b>{tr('after.evidence')}</b>"]
-        for row in self.result.cohorts.itertuples():
-            lines.append(
-                tr(
-                    "after.cohort",
-                    n=row.cohort + 1,
-                    measured=fmt.num(row.measured_effect, 3),
-                    true=fmt.num(row.true_effect, 3),
-                    verdict=tr("ui.paid") if row.paid > 0 else tr("ui.not_paid"),
-                )
+        method = self.model.config.contract.evaluation
+        lines.append(
+            tr(
+                "after.measured",
+                measured=fmt.num(s.get("measured_effect"), 3),
+                true=fmt.num(s.get("true_effect"), 3),
+                method=tr(f"opt.{method}"),
             )
-        lines.append("")
+        )
         lines.append(
             tr(
                 "after.cost",
@@ -82,38 +192,199 @@ class AfterScene(Scene):
                 savings=fmt.money(s.get("public_savings"), cur),
             )
         )
-        lines.append(
-            tr(
-                "after.per_outcome",
-                value=fmt.money(s.get("cost_per_avoided_event"), cur),
-                saving=fmt.money(self.session.base.state.cost_per_event, cur),
-            )
-        )
-        lines.append(
-            tr("after.method", method=tr(f"opt.{self.session.model.config.contract.evaluation}"))
-        )
+        if self.horizon > 0:
+            credibility = getattr(self.model.config.after, f"credibility_{method}")
+            lines.append(tr("after.credibility", share=fmt.pct(credibility)))
         return "<br>".join(lines)
 
+    # ------------------------------------------------------------------ actions
+    def play_year(self) -> None:
+        if self.years_left and self.session.run_year():
+            self.refresh()
+        if not self.years_left:
+            self.auto = False
+            self.rebuild()
+
+    def to_debrief(self) -> None:
+        if self.horizon > 0:
+            self.session.run_after()  # the debrief scores the whole run
+        self.app.stack.replace(DebriefScene(self.app))
+
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
-        if name == "next" and event.type == pygame_gui.UI_BUTTON_PRESSED:
-            self.app.stack.replace(DebriefScene(self.app))
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return
+        if name == "next":
+            self.to_debrief()
+        elif name == "year":
+            self.auto = False
+            self.play_year()
+            self.rebuild()
+        elif name == "all":
+            self.auto = not self.auto
+            self.clock = 0.0
+            self.rebuild()
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key in (pygame.K_RETURN, pygame.K_SPACE):
-            self.app.stack.replace(DebriefScene(self.app))
+            self.play_year() if self.years_left else self.to_debrief()
+            return True
+        if event.key == pygame.K_a and self.years_left:
+            self.auto = not self.auto
+            self.rebuild()
             return True
         return False
 
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        if not self.auto:
+            return
+        self.clock += dt
+        if self.clock >= AUTO_YEAR_SECONDS or self.app.speed == float("inf"):
+            self.clock = 0.0
+            self.play_year()
+
     def autoplay(self) -> None:
-        self.app.stack.replace(DebriefScene(self.app))
+        """Demo: one year per step, a screenshot of the last year, then the debrief."""
+        if self.years_left:
+            self.play_year()
+            if not self.years_left:
+                self.app.shoot_after_draw("after_end")
+        else:
+            self.to_debrief()
 
+    # ------------------------------------------------------------------ drawing
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.horizon == 0:
+            self._draw_no_horizon(surface)
+            return
+        self._draw_map(surface, Rect(16, 88, 616, 318))
+        self._draw_figures(surface, Rect(16, 414, 616, 224))
+        self.draw_curves(
+            surface, Rect(648, 88, 616, 170), Rect(648, 264, 304, 168), Rect(960, 264, 304, 168)
+        )
 
-def _plain(value) -> str:
-    if isinstance(value, bool):
-        return tr("ui.yes") if value else tr("ui.no")
-    if isinstance(value, float):
-        return fmt.num(value, 2)
-    return str(value)
+    def _draw_no_horizon(self, surface: pygame.Surface) -> None:
+        inner = charts.panel(surface, Rect(16, 88, 616, 550), tr("after.reported"))
+        key = "after.not_signed_after" if not self.model.signed else "after.no_horizon"
+        text.draw_wrapped(surface, tr(key), inner, 17)
+
+    def _draw_map(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        view = self.model.after.territory_map()
+        n = len(view.stage)
+        title = tr("after.map", n=n, year=self.year_of(max(self.model.month - 1, 0)))
+        inner = charts.panel(surface, rect, title)
+        legend = [
+            ("none", tr("map.none")),
+            ("contract", tr("map.contract")),
+            ("adopted", tr("map.adopted")),
+            ("waiting", tr("map.waiting")),
+            ("reached", tr("map.reached")),
+            ("dropped", tr("map.dropped")),
+            ("home", tr("map.home")),
+        ]
+        count = territory_map.counts(view)
+        rows: list[list[tuple[str, str, int]]] = [[]]
+        x = 0
+        for cat, label in legend:
+            shown = label if cat == "home" else f"{label} ({count[cat]})"
+            w = 22 + text.font(13).size(shown)[0] + 14
+            if x + w > inner.width and rows[-1]:
+                rows.append([])
+                x = 0
+            rows[-1].append((cat, shown, x))
+            x += w
+        legend_h = 20 * len(rows)
+        area = Rect(inner.left, inner.top + 4, inner.width, inner.height - legend_h - 8)
+        if n == 1:
+            note = Rect(area.left, area.bottom - 40, area.width, 40)
+            text.draw_wrapped(surface, tr("after.one_territory"), note, 14, text.MUTED)
+            area.height -= 44
+        territory_map.draw(surface, area, view)
+        y = inner.bottom - legend_h
+        for row in rows:
+            for cat, shown, dx in row:
+                territory_map.legend_icon(surface, cat, (inner.left + dx + 7, y + 10))
+                text.draw(surface, shown, (inner.left + dx + 20, y + 2), 13, text.MUTED)
+            y += 20
+
+    def _draw_figures(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        inner = charts.panel(surface, rect, tr("after.reported"))
+        rows = self.figures()
+        step = min(22, inner.height // max(len(rows), 1))
+        value_w = 230
+        for i, (label, value) in enumerate(rows):
+            y = inner.top + 2 + i * step
+            text.draw(
+                surface, label, (inner.left, y), 15, text.MUTED, max_width=inner.width - value_w
+            )
+            text.draw(
+                surface,
+                value,
+                (inner.right, y),
+                15,
+                bold=True,
+                anchor="topright",
+                max_width=value_w,
+            )
+
+    def curves(self) -> dict[str, np.ndarray]:
+        """The adoption curve and what goes with it, month by month, as the model recorded it."""
+        ts = self.result.timeseries
+        return {c: ts[c].to_numpy(dtype=float) for c in AFTER_COLUMNS if c in ts}
+
+    def draw_curves(self, surface, r1, r2, r3) -> None:
+        col = self.curves()
+        cur = self.currency
+        n = int(self.model.run_months)
+        start = self.session.base.meta.start_year
+        ends = (str(start), str(start + (n - 1) // 12))  # the year of the last month
+        end = self.model.config.contract_months
+
+        def count(v: float) -> str:
+            return fmt.num(v, 0)
+
+        charts.line_chart(
+            surface,
+            r1,
+            tr("chart.adoption"),
+            [
+                (tr("chart.adopted"), col["territories_adopted"], ADOPTION_COLOURS[0]),
+                (tr("chart.reached"), col["territories_reached"], ADOPTION_COLOURS[1]),
+                (tr("chart.next_contracts"), col["next_contracts"], ADOPTION_COLOURS[2]),
+            ],
+            n,
+            count,
+            tr("chart.contract_end"),
+            marker_x=end,
+            x_ends=ends,
+        )
+        charts.line_chart(
+            surface,
+            r2,
+            tr("chart.people"),
+            [
+                (tr("chart.covered"), col["people_covered"], ADOPTION_COLOURS[1]),
+                (tr("chart.capacity"), col["operator_capacity"], ADOPTION_COLOURS[3]),
+            ],
+            n,
+            count,
+            marker_x=end,
+            x_ends=ends,
+        )
+        charts.line_chart(
+            surface,
+            r3,
+            tr("chart.after_money"),
+            [
+                (tr("chart.reinvested"), col["investor_reinvestment"], MONEY_COLOURS[1]),
+                (tr("chart.grants"), col["philanthropy_grants"], MONEY_COLOURS[0]),
+                (tr("chart.public_after"), col["public_spending_after"], MONEY_COLOURS[2]),
+            ],
+            n,
+            lambda v: fmt.money(v, cur),
+            marker_x=end,
+            x_ends=ends,
+        )
 
 
 class DebriefScene(Scene):
@@ -152,6 +423,8 @@ class DebriefScene(Scene):
                     month=inc.month,
                     value=fmt.num(inc.value, 3),
                     money=fmt.money(inc.value, self.session.base.meta.currency),
+                    share=fmt.pct(inc.value),
+                    ratio=fmt.pct(self.result.summary.get("inflated_ratio")),
                 )
             )
         if len(lines) == 1:
@@ -186,9 +459,7 @@ class DebriefScene(Scene):
         return "<br>".join(lines)
 
     def draw(self, surface: pygame.Surface) -> None:
-        rows = [
-            (tr(f"score.{d}"), self.scores[d], tr("score.not_modelled")) for d in debrief.DIMENSIONS
-        ]
+        rows = [(tr(f"score.{d}"), self.scores[d], self._no_score(d)) for d in debrief.DIMENSIONS]
         charts.score_bars(surface, Rect(24, 92, 816, 236), tr("debrief.scores"), rows)
         self.draw_charts(
             surface, Rect(856, 92, 408, 190), Rect(856, 290, 408, 190), Rect(856, 488, 408, 196)
@@ -203,9 +474,16 @@ class DebriefScene(Scene):
                 max_width=408,
             )
 
+    def _no_score(self, dimension: str) -> str:
+        """Why a dimension has no score: no years after the contract, or nothing to score."""
+        if dimension == "adoption" and self.result.model.after is None:
+            return tr("score.no_horizon")
+        return tr("score.none")
+
     def draw_charts(self, surface, r1, r2, r3) -> None:
-        ts = self.result.timeseries
-        n = int(self.result.model.run_months)
+        """The contract's months (the years after it have their own charts, exported too)."""
+        n = int(self.result.model.config.contract_months)
+        ts = self.result.timeseries.iloc[:n]
         cur = self.session.base.meta.currency
 
         def col(name):
@@ -264,6 +542,13 @@ class DebriefScene(Scene):
             rects[index] = Rect(10, 10, size[0] - 20, size[1] - 20)
             self.draw_charts(surf, *rects)
             pygame.image.save(surf, str(out / f"chart_{name}.png"))
+        after = AfterScene(self.app)
+        if after.horizon > 0:
+            surf = pygame.Surface(size)
+            surf.fill((20, 30, 42))
+            hidden = Rect(-2000, 0, 10, 10)
+            after.draw_curves(surf, Rect(10, 10, size[0] - 20, size[1] - 20), hidden, hidden)
+            pygame.image.save(surf, str(out / "chart_adoption.png"))
         self.exported = out
         self.app.notify(tr("toast.exported", path=str(out)), 5.0)
         return out

@@ -29,6 +29,9 @@ def show(lever: Lever, value: Any, currency: str) -> str:
         return fmt.pct(value, 1 if lever.step < 0.01 else 0)
     if lever.unit == "int":
         return str(int(value))
+    if lever.unit == "years":
+        n = int(value)
+        return tr("unit.none") if n == 0 else tr("unit.year" if n == 1 else "unit.years", n=n)
     return fmt.num(value, 2)
 
 

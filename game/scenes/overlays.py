@@ -199,7 +199,9 @@ class ExploreScene(Scene):
 
     def build_ui(self) -> None:
         title = getattr(self.config.meta.title, self.app.lang) or self.config.meta.title.en
-        self.header(tr("explore.title"), tr("explore.subtitle", scenario=title))
+        room = self.app.size[0] - 376 - text.font(16).size(tr("explore.subtitle", scenario=""))[0]
+        subtitle = tr("explore.subtitle", scenario=text.fit(title, 16, room))
+        self.header(tr("explore.title"), subtitle)
         y = 92
         self.label("levers", Rect(24, y, 480, 32), tr("explore.levers"), "@h2")
         y += 32

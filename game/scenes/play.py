@@ -21,7 +21,7 @@ from game.session import SessionError
 from game.widgets import charts, flows, text
 from game.widgets.field import BAD, GOOD, GREY, RING, PopulationField, risk_colour
 
-FIELD = Rect(16, 100, 648, 292)
+FIELD = Rect(16, 100, 648, 280)  # leaves two legend rows inside the panel in either language
 AUTO_RUN_DELAY = 0.6
 EFFECT_COLOURS = ((90, 220, 255), (240, 170, 60))
 INDEX_COLOURS = ((240, 120, 90), (200, 120, 240), (240, 210, 80))
@@ -72,7 +72,7 @@ class PlayScene(Scene):
         s = self.session
         sc = s.base
         title = getattr(sc.meta.title, self.app.lang) or sc.meta.title.en
-        self.label("title", Rect(16, 8, 600, 34), title, "@h2")
+        self.label("title", Rect(16, 8, 650, 34), text.fit(title, 20, 630, bold=True), "@h2")
         self.label("status", Rect(16, 40, 640, 26), self._status(), "@muted")
         buttons = [
             ("menu", "play.menu", "tip.menu"),
@@ -107,7 +107,7 @@ class PlayScene(Scene):
         values = {**decisions.current(self.model, role), **self.pending}
         self.pending = dict(values)
         for i, dec in enumerate(DECISIONS[role]):
-            ry = y + i * 48
+            ry = y + i * 44
             self.button(
                 f"lbl:{dec.id}",
                 Rect(x, ry, 230, 40),
@@ -140,7 +140,7 @@ class PlayScene(Scene):
                 )
                 if done and dec.id == "exit" and not self.model.investor.funding:
                     el.disable()  # an exit cannot be taken back (except with Undo)
-        self.textbox("reports", Rect(x, y + 150, w, 76), self._role_note(role))
+        self.textbox("reports", Rect(x, y + 134, w, 94), self._role_note(role))
         self.button(
             "done", Rect(x, 342, w, 44), tr("play.end_turn"), tip=tr("tip.end_turn"), cls="@primary"
         )
@@ -150,7 +150,7 @@ class PlayScene(Scene):
         return tr(
             "play.status",
             month=m.month,
-            total=m.run_months,
+            total=m.config.contract_months,
             turn=self.session.turn + 1,
             speed=self.app.speed_label(),
         )
@@ -411,7 +411,7 @@ class PlayScene(Scene):
         s = self.session
         s.close_turn()
         self.model = s.model
-        if s.finished:
+        if s.contract_over:
             from game.scenes.debrief import AfterScene
 
             self.app.stack.replace(AfterScene(self.app))
@@ -468,9 +468,9 @@ class PlayScene(Scene):
         self.field.set_model(model)
         self.field.draw(surface)
         self._draw_marks(surface)
-        self._draw_legend(surface, 434)
+        self._draw_legend(surface, FIELD.bottom + 42)
         ts = self._timeseries()
-        n = model.run_months
+        n = model.config.contract_months
         charts.line_chart(
             surface,
             Rect(10, 478, 326, 234),
@@ -505,25 +505,23 @@ class PlayScene(Scene):
         self._draw_inspector(surface)
 
     def _draw_marks(self, surface: pygame.Surface) -> None:
+        """Triangles at the mean risk of the eligible and of the enrolled, with their labels."""
         eligible, enrolled = self.field.mean_marks()
         y = FIELD.bottom + 6
-        for frac, colour, key in (
-            (eligible, (230, 230, 230), "field.mean_eligible"),
-            (enrolled, (90, 220, 255), "field.mean_enrolled"),
-        ):
-            if frac is None:
-                continue
-            x = FIELD.left + frac * FIELD.width
-            pygame.draw.polygon(surface, colour, [(x, y), (x - 7, y + 11), (x + 7, y + 11)])
-            anchor = (
-                "topright"
-                if key == "field.mean_eligible" and (enrolled is not None and enrolled > eligible)
-                else "topleft"
+        marks = [
+            (round(FIELD.left + frac * FIELD.width), colour, key)
+            for frac, colour, key in (
+                (eligible, (230, 230, 230), "field.mean_eligible"),
+                (enrolled, (90, 220, 255), "field.mean_enrolled"),
             )
-            if key == "field.mean_enrolled":
-                anchor = "topleft" if anchor == "topright" or enrolled > eligible else "topright"
-            dx = -9 if anchor == "topright" else 9
-            text.draw(surface, tr(key), (x + dx, y - 2), 13, colour, anchor=anchor)
+            if frac is not None
+        ]
+        for x, colour, _key in marks:
+            pygame.draw.polygon(surface, colour, [(x, y), (x - 7, y + 11), (x + 7, y + 11)])
+        sizes = [text.font(13).size(tr(key)) for _, _, key in marks]
+        rects = mark_labels([x for x, _, _ in marks], sizes, y - 2, FIELD.left, FIELD.right)
+        for (_x, colour, key), rect in zip(marks, rects, strict=True):
+            text.draw(surface, tr(key), rect.topleft, 13, colour)
         text.draw(surface, tr("field.lower_risk"), (FIELD.left, FIELD.bottom + 24), 13, text.MUTED)
         text.draw(
             surface,
@@ -613,3 +611,29 @@ class PlayScene(Scene):
                 bold=i == 0,
                 max_width=box.width - 20,
             )
+
+
+def mark_labels(
+    xs: list[int], sizes: list[tuple[int, int]], top: int, left: int, right: int
+) -> list[pygame.Rect]:
+    """Where the marker labels go: each on the side away from the other marker, else on the
+    other side, so that a label never leaves [left, right] nor covers the other label (when the
+    field is too narrow for both, it is clamped inside)."""
+    placed: list[pygame.Rect] = []
+    for i, (w, h) in enumerate(sizes):
+        bounds = pygame.Rect(left, top, right - left, h)
+        others = [xs[j] for j in range(len(xs)) if j != i]
+        sides = ("left", "right") if others and others[0] > xs[i] else ("right", "left")
+        rect = pygame.Rect(0, top, w, h)
+        for side in sides:
+            if side == "left":
+                rect.right = xs[i] - 9
+            else:
+                rect.left = xs[i] + 9
+            if bounds.contains(rect) and not rect.collidelistall(placed):
+                break
+        else:
+            rect.left = xs[i] + 9
+            rect.clamp_ip(bounds)
+        placed.append(rect)
+    return placed

@@ -106,7 +106,8 @@ class ScenarioScene(Scene):
         step = min(58, 540 // max(len(self.names), 1))
         for i, name in enumerate(self.names):
             try:
-                title = _short_title(_title(load_scenario(name), self.app.lang))
+                # without its "(country, years)": the briefing beside gives the full title
+                title = text.fit(_title(load_scenario(name), self.app.lang).split(" (")[0], 16, 372)
             except ScenarioError:
                 title = name
             cls = "@on" if name == self.selected else None
@@ -175,12 +176,6 @@ class ScenarioScene(Scene):
 
     def autoplay(self) -> None:
         self.go_next()
-
-
-def _short_title(title: str, width: int = 44) -> str:
-    """A case's title for its button: without the (country, years) part, cut to fit."""
-    short = title.split(" (")[0]
-    return short if len(short) <= width else short[: width - 1].rstrip() + "…"
 
 
 def _title(sc, lang: str) -> str:

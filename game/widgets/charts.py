@@ -53,8 +53,12 @@ def line_chart(
     x_label: str = "",
     marker_x: int | None = None,
     no_data: str = "",
+    x_ends: tuple[str, str] | None = None,
 ) -> None:
-    """Lines over months (NaN breaks a line); legend on top, y ticks at min, 0 and max."""
+    """Lines over months (NaN breaks a line); legend on top, y ticks at min, 0 and max.
+
+    `x_ends` replaces the "0" and `x_max` under the axis (e.g. calendar years); `marker_x` draws
+    a vertical line at that month (e.g. the contract's end)."""
     inner = panel(surface, rect, title)
     arrays = [np.asarray(v, dtype=float) for _, v, _ in series]
     lo, hi = _nice_range(arrays, include_zero=True)
@@ -78,8 +82,18 @@ def line_chart(
     def sx(i: float) -> float:
         return plot.left + i / max(x_max, 1) * plot.width
 
+    # Ticks at the data's own extremes (and zero), not at the padded frame: a count that
+    # peaks at 7 is labelled 7, and an all-zero line gets no made-up top value.
+    finite = [a[np.isfinite(a)] for a in arrays]
+    finite = [a for a in finite if a.size]
+    if finite:
+        d_lo = min(0.0, *(float(a.min()) for a in finite))
+        d_hi = max(0.0, *(float(a.max()) for a in finite))
+        ticks = [0.0, d_lo, d_hi]
+    else:
+        ticks = [0.0, lo, hi] if lo < 0 < hi else [lo, hi]
     drawn: list[float] = []
-    for tick in [0.0, lo, hi] if lo < 0 < hi else [lo, hi]:
+    for tick in ticks:
         y = sy(tick)
         if any(abs(y - other) < 16 for other in drawn):
             continue  # keep tick labels from overlapping (zero wins)
@@ -100,8 +114,9 @@ def line_chart(
     if marker_x is not None:
         mx = sx(marker_x)
         pygame.draw.line(surface, AXIS, (mx, plot.top), (mx, plot.bottom), 1)
-    text.draw(surface, "0", (plot.left, plot.bottom + 2), 13, text.MUTED)
-    text.draw(surface, str(x_max), (plot.right, plot.bottom + 2), 13, text.MUTED, anchor="topright")
+    first, last = x_ends or ("0", str(x_max))
+    text.draw(surface, first, (plot.left, plot.bottom + 2), 13, text.MUTED)
+    text.draw(surface, last, (plot.right, plot.bottom + 2), 13, text.MUTED, anchor="topright")
     if x_label:
         text.draw(
             surface, x_label, (plot.centerx, plot.bottom + 2), 13, text.MUTED, anchor="midtop"

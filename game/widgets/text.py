@@ -50,6 +50,20 @@ def draw(
     return rect
 
 
+def fit(text: str, size: int, width: int, bold: bool = False) -> str:
+    """`text` if it fits `width` pixels; else without its "(country, years)" part; else cut with
+    an ellipsis. Why: long case titles must never be clipped mid-letter by a label or button."""
+    f = font(size, bold)
+    if f.size(text)[0] <= width:
+        return text
+    short = text.split(" (")[0]
+    if f.size(short)[0] <= width:
+        return short
+    while short and f.size(short.rstrip(" ,:;–—") + "…")[0] > width:
+        short = short[:-1]
+    return short.rstrip(" ,:;–—") + "…"
+
+
 def wrap(text: str, size: int, width: int, bold: bool = False) -> list[str]:
     """Greedy word wrap to `width` pixels."""
     f = font(size, bold)

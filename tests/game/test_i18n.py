@@ -13,7 +13,7 @@ from game import i18n
 from game.debrief import DIMENSIONS
 from game.decisions import DECISIONS, ROLES
 from game.events import EVENTS
-from game.levers import ASSUMPTIONS, CONTRACT_LEVERS
+from game.levers import ASSUMPTIONS, CONTRACT_LEVERS, SESSION_LEVERS
 from game.whatif import OUTPUTS
 from model.population import Status
 
@@ -31,7 +31,7 @@ def used_literal_keys() -> set[str]:
 def dynamic_keys() -> set[str]:
     """Keys built at run time from the game's data: one per lever, option, decision, event..."""
     keys = set()
-    for lever in (*CONTRACT_LEVERS, *ASSUMPTIONS):
+    for lever in (*CONTRACT_LEVERS, *ASSUMPTIONS, *SESSION_LEVERS):
         keys |= {lever.label_key, lever.tip_key}
         keys |= {f"opt.{o}" for o in lever.options}
     for role in ROLES:
@@ -48,6 +48,7 @@ def dynamic_keys() -> set[str]:
     keys |= {f"score.{d}" for d in DIMENSIONS}
     keys |= {f"out.{o}" for o in OUTPUTS}
     keys |= {f"incident.{k}" for k in ("creaming", "parking", "gaming", "bias", "overpaid")}
+    keys |= {"incident.inflated", "unit.year", "unit.years", "unit.none"}
     keys |= {f"reason.{r}" for r in ("investor_exit", "operator_insolvent")}
     keys |= {f"flow.{r}" for r in ("capital_tranche", "outcome_payment", "investor_repayment")}
     keys |= {"flow.audit_fine", "ui.yes", "ui.no"}

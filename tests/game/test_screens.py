@@ -21,6 +21,7 @@ JOURNEY = [
     "explore",
     "explore_changed",
     "after",
+    "after_end",
     "debrief",
 ]
 
@@ -76,14 +77,33 @@ def test_lever_tooltip_explains_in_plain_words(make_app):
     d.click("next")
     d.click("toggle:state")
     d.click("next")
-    label = d.scene.ui["lbl:contract.selection"]
-    pos = label.rect.center
-    pygame.mouse.set_pos(pos)
-    for _ in range(90):  # hover about 1.5 s of game time
-        d.app.frame(
-            [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))],
-            dt=1 / 60,
-        )
-    assert label.tool_tip is not None  # pygame_gui shows the lever's plain-words tooltip
-    assert label.tool_tip_text == tr("tip.contract_selection")
-    assert nonblank(d.app.shoot("tooltip_fr"))
+    for path, shot in (("contract.selection", "tooltip_fr"), ("after.horizon_years", "horizon_fr")):
+        label = d.scene.ui[f"lbl:{path}"]
+        pos = label.rect.center
+        pygame.mouse.set_pos(pos)
+        for _ in range(90):  # hover about 1.5 s of game time
+            d.app.frame(
+                [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))],
+                dt=1 / 60,
+            )
+        assert label.tool_tip is not None  # pygame_gui shows the lever's plain-words tooltip
+        assert label.tool_tip_text == tr(f"tip.{path.replace('.', '_')}")
+        assert d.app.canvas.get_rect().contains(label.tool_tip.rect)  # all of it on screen
+        assert nonblank(d.app.shoot(shot))
+
+
+def test_field_marker_labels_stay_inside_and_apart():
+    """'average enrolled' / 'average eligible' are never clipped by the field's edge, and never
+    cover each other when the markers are a label's width apart (creaming at either extreme)."""
+    from game.scenes.play import FIELD, mark_labels
+
+    sizes = [(150, 18), (128, 18)]  # the longer of French and English, 13 px
+    for x1 in range(FIELD.left, FIELD.right + 1, 6):
+        for x2 in range(FIELD.left, FIELD.right + 1, 6):
+            a, b = mark_labels([x1, x2], sizes, 400, FIELD.left, FIELD.right)
+            assert a.left >= FIELD.left and b.left >= FIELD.left
+            assert a.right <= FIELD.right and b.right <= FIELD.right
+            if abs(x1 - x2) >= max(w for w, _ in sizes) + 18:
+                assert not a.colliderect(b), (x1, x2)
+    (alone,) = mark_labels([FIELD.left + 2], sizes[:1], 400, FIELD.left, FIELD.right)
+    assert alone.left >= FIELD.left

@@ -109,7 +109,7 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
         else:
             d.pump()
         assert turns < 60
-    assert d.scene.name == "after" and session.finished
+    assert d.scene.name == "after" and session.contract_over and not session.finished
     decisions = [e for e in session.log if e["kind"] == "decision" and e["role"] == role]
     assert decisions, "the human role's decisions reached the session"
     model = session.model
@@ -124,14 +124,16 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
         assert model.state.audits >= 1
     snap()
     d.click("next")
-    assert d.scene.name == "debrief"
+    assert d.scene.name == "debrief" and session.finished  # the years left were played first
+    assert session.years_after == session.horizon_years == 10
     snap()
     d.click("export")
     out = app.export_dir
     for name in ("summary.csv", "timeseries.csv", "predictions.csv", "decisions.csv"):
         assert (out / name).stat().st_size > 0
     assert nonblank(out / "debrief.png")
-    for name in ("chart_effects.png", "chart_indices.png", "chart_money.png"):
+    assert (out / "territories.csv").stat().st_size > 0
+    for name in ("chart_effects.png", "chart_indices.png", "chart_money.png", "chart_adoption.png"):
         assert nonblank(out / name, min_colours=15)
     assert "hard cases" in (out / "predictions.csv").read_text(encoding="utf-8")
     assert seen == ["title", "scenario", "roles", "contract", "predict", "play", "after", "debrief"]
