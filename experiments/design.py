@@ -11,7 +11,7 @@ import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from experiments.spec import Experiment, ExperimentError, Factor, coerce, field_kind
@@ -29,7 +29,6 @@ class Point:
     values: dict[str, Any]
     overrides: dict[str, Any]
     base: int = 0
-    label: str = field(default="", compare=False)
 
 
 def grid_levels(path: str, factor: Factor) -> list[Any]:

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from experiments.stats import bands
 
 BAND_ALPHA = 0.2
+ROLE_COLORS = {"lever": "#1f4e9c", "uncertainty": "#8c510a"}
 
 
 def save(fig: Figure, stem: Path, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
@@ -161,11 +162,14 @@ def indices_figure(indices: pd.DataFrame, method: str) -> Figure:
                 label=label,
             )
         ax.set_yticks(ypos, [_short(f) for f in factors], fontsize="small")
+        for tick, role in zip(ax.get_yticklabels(), sub["role"], strict=True):
+            tick.set_color(ROLE_COLORS.get(role, "black"))  # levers and assumptions apart
         ax.set_title(output, fontsize="medium")
         ax.grid(axis="x", alpha=0.3)
     if len(bars) > 1:
         axes[0].legend(fontsize="small")
     title = "Morris elementary effects (μ*, 95% CI)" if method == "morris" else "Sobol indices"
+    title += " — contract levers in blue, assumptions in brown"
     fig.suptitle(title)
     return fig
 
