@@ -20,7 +20,7 @@ from experiments.design import Point
 from experiments.plan import Plan
 from experiments.spec import ExperimentError, check_outputs, check_paths
 from experiments.stats import bands, paired_difference
-from model.scenarios import ScenarioError, load_scenario, parse_value
+from model.scenarios import ScenarioError, load_scenario, parse_assignments
 
 DEFAULT_METRICS = [
     "creaming_index",
@@ -52,15 +52,13 @@ def split_assignments(text: str) -> list[str]:
 
 
 def parse_overrides(text: str) -> dict[str, Any]:
-    out = {}
-    for item in split_assignments(text):
-        path, sep, value = item.partition("=")
-        if not sep or not path.strip():
-            raise ExperimentError(
-                f"design '{text}': expected path=value, e.g. contract.metric=frequency"
-            )
-        out[path.strip()] = parse_value(value.strip())
-    return out
+    """`"a.b=1, c.d=[1, 2]"` -> overrides, parsed as `cislab run --set` parses them."""
+    try:
+        return parse_assignments(split_assignments(text))
+    except ScenarioError:
+        raise ExperimentError(
+            f"design '{text}': expected path=value, e.g. contract.metric=frequency"
+        ) from None
 
 
 def compare_plan(
