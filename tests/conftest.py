@@ -34,3 +34,20 @@ def summaries(
 
 def values(runs: list[dict[str, Any]], key: str) -> np.ndarray:
     return np.array([r[key] if r[key] is not None else np.nan for r in runs], dtype=float)
+
+
+def assert_copies_continue(model: Any, steps: int) -> None:
+    """A deepcopy and a pickled copy of a model continue exactly as the original does."""
+    import copy
+    import pickle
+
+    from model.api import collect
+
+    fork = copy.deepcopy(model)
+    thawed = pickle.loads(pickle.dumps(model))
+    for m in (model, fork, thawed):
+        for _ in range(steps):
+            m.step()
+    want = collect(model).summary
+    assert collect(fork).summary == want
+    assert collect(thawed).summary == want

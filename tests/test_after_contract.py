@@ -8,8 +8,6 @@ and philanthropy fund from results, the operator grows towards what it is paid f
 
 from __future__ import annotations
 
-import copy
-import pickle
 import random
 
 import networkx as nx
@@ -19,7 +17,7 @@ import pytest
 from model.api import build, collect, run
 from model.scenarios import load_scenario
 from model.territories import build_graph, region_sizes
-from tests.conftest import summaries, values
+from tests.conftest import assert_copies_continue, summaries, values
 
 AFTER = {"after.horizon_years": 10}
 NO_EFFECT = {**AFTER, "intervention.effect": 0.0}
@@ -271,14 +269,7 @@ def test_same_seed_same_run_and_copies_continue_identically():
     model = build("default", seed=4, overrides=NATIONAL)
     for _ in range(70):  # into the post-contract phase
         model.step()
-    fork = copy.deepcopy(model)
-    thawed = pickle.loads(pickle.dumps(model))
-    for m in (model, fork, thawed):
-        for _ in range(30):
-            m.step()
-    want = collect(model).summary
-    assert collect(fork).summary == want
-    assert collect(thawed).summary == want
+    assert_copies_continue(model, 30)
 
 
 def test_territory_map_is_a_read_only_view_that_matches_the_outputs():

@@ -3,16 +3,15 @@ same seed same result, and a finished model leaves nothing behind."""
 
 from __future__ import annotations
 
-import copy
 import gc
-import pickle
 import weakref
 
 import numpy as np
 import pytest
 
-from model.api import build, collect, run
+from model.api import build, run
 from model.population import Status
+from tests.conftest import assert_copies_continue
 
 DESIGNS = [
     {},
@@ -98,14 +97,7 @@ def test_model_copies_continue_identically():
     model = build("default", seed=2)
     for _ in range(15):
         model.step()
-    fork = copy.deepcopy(model)
-    thawed = pickle.loads(pickle.dumps(model))
-    for m in (model, fork, thawed):
-        for _ in range(10):
-            m.step()
-    want = collect(model).summary
-    assert collect(fork).summary == want
-    assert collect(thawed).summary == want
+    assert_copies_continue(model, 10)
 
 
 def test_finished_model_is_freed():
