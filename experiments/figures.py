@@ -43,6 +43,20 @@ def _panels(n: int, width: float = 4.2, height: float = 3.2) -> tuple[Figure, li
     return fig, axes[:n]
 
 
+def _readable_axis(ax, values: np.ndarray) -> None:
+    """Short tick labels (1.2M, not 1200000) and a visible span when every value is the same."""
+    from matplotlib.ticker import EngFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    finite = values[np.isfinite(values)]
+    if finite.size and np.abs(finite).max() >= 1e4:
+        ax.xaxis.set_major_formatter(EngFormatter(places=1, sep=""))
+    if finite.size and np.ptp(finite) < 1e-9:
+        centre = float(finite.mean())
+        half = max(abs(centre) * 0.1, 0.01)
+        ax.set_xlim(centre - half, centre + half)
+
+
 def lever_figure(
     frame: pd.DataFrame, outputs: Sequence[str], x: str, hue: str | None = None, title: str = ""
 ) -> Figure:
@@ -136,6 +150,7 @@ def compare_figure(table: pd.DataFrame, metrics: Sequence[str], baseline: str) -
             ax.tick_params(labelleft=False)
         ax.set_title(metric, fontsize="medium")
         ax.grid(axis="x", alpha=0.3)
+        _readable_axis(ax, sub[["q05", "q95"]].to_numpy())
     fig.suptitle("Median over seeds and 5–95% band (grey: baseline)")
     return fig
 
