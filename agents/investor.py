@@ -118,7 +118,7 @@ class Investor(mesa.Agent):
 
     def step(self) -> None:
         model = self.model
-        if not model.contract_live:
+        if not model.signed:
             return
         self.monitor()
         if not (self.funding and model.delivering) or self.hold_tranches:

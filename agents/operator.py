@@ -155,7 +155,7 @@ class Operator(mesa.Agent):
         """Expected euros per extra measured outcome: price × P(trigger) × headroom under caps."""
         model = self.model
         c = model.config.contract
-        if not model.contract_live:
+        if not model.signed:
             return 0.0
         p_trigger = model.projected_trigger_probability()
         headroom = model.payment_headroom()

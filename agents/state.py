@@ -63,14 +63,12 @@ class State(mesa.Agent):
         if not ordered and model.rng.random() >= model.audit_probability():
             return
         self.audits += 1
-        sample = min(c.audit_sample, clients.size)
         shortfall = max(0.0, 1.0 - quality / c.quality_standard_hours)
         if shortfall <= 0 or model.rng.random() >= c.audit_detection:
             return
         fine = min(c.audit_penalty * shortfall * clients.size, model.ledger.balance("operator"))
         model.ledger.pay(model.month, "operator", "state", fine, "audit_fine")
         self.fines += fine
-        model.last_audit_sample = sample
 
     def order_audit(self) -> None:
         """Audit the operator at the next month of service, whatever the schedule says."""

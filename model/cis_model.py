@@ -181,10 +181,6 @@ class CISModel(mesa.Model):
 
     # ------------------------------------------------------------------ calendar
     @property
-    def contract_live(self) -> bool:
-        return self.signed
-
-    @property
     def enrolling(self) -> bool:
         sc = self.config
         return (
