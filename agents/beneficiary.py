@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 
 class Beneficiary(mesa.Agent):
@@ -35,7 +35,7 @@ class Beneficiary(mesa.Agent):
 
     @property
     def status(self) -> str:
-        from model.population import Status
+        from cislab.model.population import Status
 
         return Status(int(self.model.population.status[self.index])).name
 

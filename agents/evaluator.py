@@ -20,15 +20,14 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-
-from model.network import peer_share
-from model.outcomes import events, prior_events, service_shift
-from model.population import Status, shifted
-from model.schema import Counting, Evaluation, Metric, OutcomeMetric
-from model.terms import passes, price_multipliers
+from cislab.model.network import peer_share
+from cislab.model.outcomes import events, prior_events, service_shift
+from cislab.model.population import Status, shifted
+from cislab.model.schema import Counting, Evaluation, Metric, OutcomeMetric
+from cislab.model.terms import passes, price_multipliers
 
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 
 @dataclass

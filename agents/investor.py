@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from cislab.model.finance import capped_due
+from cislab.model.outcomes import expected_events
 from scipy.special import expit, logit
 
-from model.finance import capped_due
-from model.outcomes import expected_events
-
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 PRESSURE_SMOOTHING = 0.5
 

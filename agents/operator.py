@@ -23,16 +23,15 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from cislab.model.outcomes import events_slope, expected_events
+from cislab.model.population import Status, shifted
+from cislab.model.schema import Evaluation, Metric, OutcomeMetric
+from cislab.model.terms import price_multipliers
 from scipy.special import expit
 from scipy.stats import norm
 
-from model.outcomes import events_slope, expected_events
-from model.population import Status, shifted
-from model.schema import Evaluation, Metric, OutcomeMetric
-from model.terms import price_multipliers
-
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 BELIEF_BINS = 10
 LEARNING_PRIOR_COUNT = 20.0

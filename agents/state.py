@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-
-from model.schema import ReferralRule, Selection
+from cislab.model.schema import ReferralRule, Selection
 
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 COMPLAINT_AUDIT_WEIGHT = 0.5
 

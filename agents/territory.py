@@ -29,9 +29,9 @@ from mesa.discrete_space import Cell, FixedAgent
 from scipy.stats import norm
 
 if TYPE_CHECKING:
-    from model.after_contract import AfterContract, Evidence
-    from model.cis_model import CISModel
-    from model.schema import Evaluation
+    from cislab.model.after_contract import AfterContract, Evidence
+    from cislab.model.cis_model import CISModel
+    from cislab.model.schema import Evaluation
 
 
 class Stage(StrEnum):

@@ -34,10 +34,9 @@ def main() -> None:
     if args.memory:
         tracemalloc.start()
     import numpy as np
-
-    from game.app import App
-    from game.scenes.play import PlayScene
-    from game.session import Session
+    from cislab.game.app import App
+    from cislab.game.scenes.play import PlayScene
+    from cislab.game.session import Session
 
     app = App(lang="en", window=(1280, 720))
     app.fps_limit = 0

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = r"""
 import json, resource, sys, time, tracemalloc
 sys.path.insert(0, {root!r})
-from model.api import build
+from cislab.model.api import build
 
 size, repeats = {size}, {repeats}
 overrides = {{"population.size": size}}

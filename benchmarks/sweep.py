@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from experiments.design import Point
-from experiments.executors import ProcessExecutor
-from experiments.plan import Plan
-from experiments.runner import sweep
-from model.scenarios import load_scenario
+from cislab.experiments.design import Point
+from cislab.experiments.executors import ProcessExecutor
+from cislab.experiments.plan import Plan
+from cislab.experiments.runner import sweep
+from cislab.model.scenarios import load_scenario
 
 
 def plan(runs: int, first_seed: int = 0) -> Plan:
@@ -56,8 +56,8 @@ def load() -> float:
 def overhead(runs: int, repeats: int, tmp: Path) -> dict:
     """Per-run cost of the runner: wall time, and CPU time of this process (which other
     programs on a shared machine do not inflate)."""
-    from experiments.worker import simulate
-    from model.api import run
+    from cislab.experiments.worker import simulate
+    from cislab.model.api import run
 
     base = load_scenario("default")
     simulate(base, 0, {}, None)  # warm imports and caches
@@ -130,8 +130,8 @@ def throughput(runs: int, tmp: Path, label: str, **executor) -> dict:
 BARE_LOOP = r"""
 import sys, time
 sys.path.insert(0, {root!r})
-from experiments.worker import simulate
-from model.scenarios import load_scenario
+from cislab.experiments.worker import simulate
+from cislab.model.scenarios import load_scenario
 base = load_scenario("default")
 simulate(base, 0, {{}}, None)
 t = time.perf_counter()

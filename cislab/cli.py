@@ -32,7 +32,7 @@ def fail(message: str) -> NoReturn:
 
 
 def _scenario_and_overrides(scenario: str | None, settings: list[str] | None):
-    from model.scenarios import ScenarioError, load_scenario, parse_assignments
+    from cislab.model.scenarios import ScenarioError, load_scenario, parse_assignments
 
     try:
         overrides = parse_assignments(settings or [])
@@ -53,14 +53,14 @@ def run(
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
 ) -> None:
     """Run one scenario and write summary.json plus tidy tables."""
-    from model.outputs import TableFormat
+    from cislab.model.outputs import TableFormat
 
     if fmt not in {f.value for f in TableFormat}:
         fail(f"--format = {fmt!r}: allowed: parquet, csv")
     sc, _ = _scenario_and_overrides(scenario, settings)
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from model.api import build, collect
+    from cislab.model.api import build, collect
 
     model = build(sc, seed=seed, months=months)
     out = out or Path("runs") / f"{sc.meta.name}-seed{seed}"
@@ -139,7 +139,7 @@ def print_summary(summary: dict, title: str) -> None:
 def validate(file: Annotated[str, typer.Argument(help="Scenario TOML file or name.")]) -> None:
     """Check a scenario file; exit 2 with the first problem if it is invalid."""
     sc, _ = _scenario_and_overrides(file, [])
-    from model.scenarios import known_paths, source_ok
+    from cislab.model.scenarios import known_paths, source_ok
 
     missing = sorted(p for p in known_paths() if not source_ok(sc, p) and not p.startswith("meta."))
     console.print(f"[green]valid[/]: {sc.meta.name} — {sc.meta.title.en}")
@@ -153,7 +153,7 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario TOML file or nam
 @app.command("scenarios")
 def list_scenarios() -> None:
     """List the shipped scenarios, one line each."""
-    from model.scenarios import ScenarioError, load_scenario, scenario_names
+    from cislab.model.scenarios import ScenarioError, load_scenario, scenario_names
 
     table = Table(show_header=True, header_style="bold")
     table.add_column("name")

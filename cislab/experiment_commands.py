@@ -20,8 +20,8 @@ from rich.table import Table
 from cislab.cli import app, console, err_console, fail
 
 if TYPE_CHECKING:
-    from experiments.plan import Plan
-    from experiments.runner import SweepReport
+    from cislab.experiments.plan import Plan
+    from cislab.experiments.runner import SweepReport
 
 WorkersOpt = Annotated[
     int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
@@ -42,7 +42,7 @@ SetOpt = Annotated[
 
 
 def _fixed(settings: list[str] | None) -> dict[str, Any]:
-    from model.scenarios import ScenarioError, parse_assignments
+    from cislab.model.scenarios import ScenarioError, parse_assignments
 
     try:
         return parse_assignments(settings or [])
@@ -89,8 +89,8 @@ def _execute(
     dask_local: int | None,
 ) -> SweepReport:
     """Run a plan with a progress bar; translate every failure into the documented exit code."""
-    from experiments.runner import WorkerLost, sweep
-    from experiments.spec import ExperimentError
+    from cislab.experiments.runner import WorkerLost, sweep
+    from cislab.experiments.spec import ExperimentError
 
     if dask is not None and dask_local is not None:
         fail("--dask and --dask-local: give one or the other")
@@ -158,7 +158,7 @@ def _finish(report: SweepReport, started: float, what: str) -> None:
 
 
 def _band_cell(row: Any) -> str:
-    from experiments.stats import fmt
+    from cislab.experiments.stats import fmt
 
     if row is None or row["n"] == 0:
         return "—"
@@ -177,8 +177,8 @@ def sweep(
 ) -> None:
     """Run every (design point, seed) of an experiment once; resumable; Parquet results."""
     started = time.perf_counter()
-    from experiments.plan import load_plan
-    from experiments.spec import ExperimentError
+    from cislab.experiments.plan import load_plan
+    from cislab.experiments.spec import ExperimentError
 
     try:
         plan = load_plan(experiment, _fixed(settings))
@@ -192,8 +192,8 @@ def sweep(
 
 def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
     """summary.csv (median and band per point and output), figures, a table of the points."""
-    from experiments.stats import bands
-    from experiments.storage import read_results
+    from cislab.experiments.stats import bands
+    from cislab.experiments.storage import read_results
 
     outputs = plan.outputs or ["creaming_index", "public_savings", "investor_irr"]
     frame = read_results(out, ["point_id", "seed", "status", *plan.columns, *outputs])
@@ -203,7 +203,7 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
     table = bands(frame, ["point_id", *plan.columns], outputs)
     table.to_csv(out / "summary.csv", index=False)
     if figures and plan.columns:
-        from experiments.figures import lever_figure, save, scatter_figure
+        from cislab.experiments.figures import lever_figure, save, scatter_figure
 
         varied = [c for c in plan.columns if frame[c].astype(str).nunique() > 1]
         if plan.source.get("design", {}).get("kind") == "lhs":
@@ -221,7 +221,7 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
         shown.add_column(column)
     for column in ("median", "5%", "95%"):
         shown.add_column(column, justify="right", no_wrap=True)
-    from experiments.stats import fmt
+    from cislab.experiments.stats import fmt
 
     shown_points = plan.points[:MAX_SHOWN_POINTS]
     by_point = {(r["point_id"], r["output"]): r for _, r in table.iterrows()}
@@ -273,9 +273,9 @@ def compare(
 ) -> None:
     """Designs side by side with the baseline: median and 90% band per metric; table + figure."""
     started = time.perf_counter()
-    from experiments.compare import compare_plan, compare_table, write_outputs
-    from experiments.spec import ExperimentError
-    from experiments.storage import read_results
+    from cislab.experiments.compare import compare_plan, compare_table, write_outputs
+    from cislab.experiments.spec import ExperimentError
+    from cislab.experiments.storage import read_results
 
     try:
         plan = compare_plan(designs, base, _fixed(settings), seeds, months, metrics=metrics)
@@ -297,7 +297,7 @@ def compare(
     for label in labels:
         shown.add_column(label, justify="right")
     cells = {(r["design"], r["output"]): r for _, r in table.iterrows()}
-    from experiments.stats import fmt
+    from cislab.experiments.stats import fmt
 
     for metric in plan.outputs:
         row = [metric]
@@ -336,8 +336,8 @@ def sensitivity(
 ) -> None:
     """SALib sensitivity indices of the experiment's factors for chosen outputs; table + figure."""
     started = time.perf_counter()
-    from experiments.sensitivity import analyse, sensitivity_design
-    from experiments.spec import ExperimentError, load_experiment
+    from cislab.experiments.sensitivity import analyse, sensitivity_design
+    from cislab.experiments.spec import ExperimentError, load_experiment
 
     if method is not None and method not in {"morris", "sobol"}:
         fail(f"--method = {method!r}: allowed: morris, sobol")
@@ -350,8 +350,8 @@ def sensitivity(
     plan = design.plan
     out = out or Path("runs") / plan.name
     report = _execute(plan, out, workers, dask, dask_local)
-    from experiments.figures import indices_figure, save
-    from experiments.storage import read_results
+    from cislab.experiments.figures import indices_figure, save
+    from cislab.experiments.storage import read_results
 
     frame = read_results(out, ["point_id", "seed", "status", *plan.outputs])
     frame = frame[frame["seed"].isin(plan.seeds)]

@@ -56,7 +56,7 @@ def import_indigo(
     that fills a gap; gaps are listed in the scenario's description.
     """
     from cislab.cli import console, fail
-    from importers.indigo import IndigoError, import_project, load_dataset
+    from cislab.importers.indigo import IndigoError, import_project, load_dataset
 
     try:
         dataset = load_dataset()
@@ -96,7 +96,7 @@ def check_round_trip(text: str) -> None:
     import tomllib
 
     from cislab.cli import fail
-    from model.scenarios import ScenarioError, validate_data
+    from cislab.model.scenarios import ScenarioError, validate_data
 
     try:
         validate_data(tomllib.loads(text))
@@ -120,7 +120,7 @@ def write_atomically(target: Path, text: str) -> None:
 def show_matches(dataset, text: str) -> None:
     """A table of the projects matching every word of `text` (all projects if empty)."""
     from cislab.cli import console
-    from importers.indigo import COUNTRIES, country_codes
+    from cislab.importers.indigo import COUNTRIES, country_codes
 
     matches = dataset.search(text)
     if not matches:

@@ -32,13 +32,13 @@ def play(
     if screenshots is not None and not autoplay:
         fail("--screenshots needs --autoplay")
     if scenario is not None:
-        from model.scenarios import ScenarioError, load_scenario
+        from cislab.model.scenarios import ScenarioError, load_scenario
 
         try:
             load_scenario(scenario)
         except ScenarioError as exc:
             fail(str(exc))
-    from game.main import play as run_game
+    from cislab.game.main import play as run_game
 
     names = run_game(scenario, lang, autoplay, screenshots, fullscreen, export, seed)
     if screenshots is not None:
@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
     app.command("play")(play)
 
 
-def main() -> None:  # pragma: no cover - `python -m game`
+def main() -> None:  # pragma: no cover - `python -m cislab.game`
     standalone = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     standalone.command()(play)
     standalone()

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.scenarios import load_scenario, scenario_names
+from cislab.model.scenarios import load_scenario, scenario_names
 
 COLUMNS = [
     "case",
@@ -67,8 +67,8 @@ def cases() -> list[Case]:
 
 def observe_case(job: tuple[str, int, tuple[str, ...]]) -> list[float]:
     """Run one case with one seed; return its observables (a top-level function for pools)."""
-    from model.api import build
-    from model.observables import observe
+    from cislab.model.api import build
+    from cislab.model.observables import observe
 
     name, seed, observables = job
     model = build(name, seed=seed).run()
@@ -215,7 +215,7 @@ def figure(frame: pd.DataFrame, path: Path) -> None:
 
 def write(frame: pd.DataFrame, out: Path, seeds: int) -> None:
     """report.md, report.csv and report.png, all or nothing."""
-    from model.outputs import atomic_folder
+    from cislab.model.outputs import atomic_folder
 
     with atomic_folder(out) as tmp:
         frame.to_csv(tmp / "report.csv", index=False)

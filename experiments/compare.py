@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from experiments.design import Point
-from experiments.plan import Plan
-from experiments.spec import ExperimentError, check_outputs, check_paths
-from experiments.stats import bands, paired_difference
-from model.scenarios import ScenarioError, load_scenario, parse_assignments
+from cislab.experiments.design import Point
+from cislab.experiments.plan import Plan
+from cislab.experiments.spec import ExperimentError, check_outputs, check_paths
+from cislab.experiments.stats import bands, paired_difference
+from cislab.model.scenarios import ScenarioError, load_scenario, parse_assignments
 
 DEFAULT_METRICS = [
     "creaming_index",
@@ -138,7 +137,7 @@ def compare_table(frame: pd.DataFrame, metrics: Sequence[str], baseline: str) ->
 def write_outputs(
     out: Path, table: pd.DataFrame, metrics: Sequence[str], baseline: str
 ) -> list[Path]:
-    from experiments.figures import compare_figure, save
+    from cislab.experiments.figures import compare_figure, save
 
     out.mkdir(parents=True, exist_ok=True)
     csv = out / "compare.csv"

@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from experiments.spec import Experiment, ExperimentError, Factor, coerce, field_kind
-from model.scenarios import ScenarioError, load_scenario
+from cislab.experiments.spec import Experiment, ExperimentError, Factor, coerce, field_kind
+from cislab.model.scenarios import ScenarioError, load_scenario
 
 if TYPE_CHECKING:
-    from model.schema import Scenario
+    from cislab.model.schema import Scenario
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ CART), its own samplers — that researchers already know. An experiment file ma
 directly: contract terms are levers, everything else (and the seed) are uncertainties, the
 experiment's outputs are outcomes.
 
-    from experiments.ema import ema_model, perform, prim_box
+    from cislab.experiments.ema import ema_model, perform, prim_box
     model = ema_model("scenarios/experiments/levers_and_assumptions.toml")
     experiments, outcomes = perform(model, scenarios=100, policies=4, rng=1)
     box = prim_box(experiments, outcomes, "creaming_index", quantile=0.8)
@@ -24,11 +24,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from experiments.sensitivity import role
-from experiments.spec import Experiment, Role, field_kind, load_experiment
-from model.scenarios import load_scenario
-from model.schema import Scenario
+from cislab.experiments.sensitivity import role
+from cislab.experiments.spec import Experiment, Role, field_kind, load_experiment
+from cislab.model.scenarios import load_scenario
+from cislab.model.schema import Scenario
 
 EMA_COLUMNS = ("scenario", "policy", "model")
 SEED = "seed"
@@ -49,7 +48,7 @@ def ema_name(path: str) -> str:
 
 def run_for_ema(base: str, months: int, seed: int, outputs: str, **levers: Any) -> dict[str, float]:
     """The function EMA calls: one run, outputs as floats (NaN where undefined)."""
-    from experiments.worker import simulate
+    from cislab.experiments.worker import simulate
 
     scenario = Scenario.model_validate_json(base)
     overrides = {k.replace("__", "."): _plain(v) for k, v in levers.items()}

@@ -74,7 +74,7 @@ class ProcessExecutor:
     name = "processes"
 
     def __init__(self, workers: int) -> None:
-        from experiments.worker import init_worker
+        from cislab.experiments.worker import init_worker
 
         self.workers = workers
         self.pool = cf.ProcessPoolExecutor(

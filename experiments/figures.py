@@ -11,9 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from cislab.experiments.stats import bands
 from matplotlib.figure import Figure
-
-from experiments.stats import bands
 
 BAND_ALPHA = 0.2
 ROLE_COLORS = {"lever": "#1f4e9c", "uncertainty": "#8c510a"}

@@ -18,8 +18,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from experiments.plan import Plan
-from experiments.spec import ExperimentError
+from cislab.experiments.plan import Plan
+from cislab.experiments.spec import ExperimentError
 
 MANIFEST = "manifest.json"
 FORMAT = 1

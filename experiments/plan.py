@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from experiments.design import Point, check_points, experiment_points
-from experiments.spec import Experiment, load_experiment
-from experiments.worker import DEFAULT_RUNNER, Task
+from cislab.experiments.design import Point, check_points, experiment_points
+from cislab.experiments.spec import Experiment, load_experiment
+from cislab.experiments.worker import DEFAULT_RUNNER, Task
 
 if TYPE_CHECKING:
-    from model.schema import Scenario
+    from cislab.model.schema import Scenario
 
 
 def digest(obj: Any) -> str:

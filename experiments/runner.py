@@ -16,11 +16,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from experiments import manifest as manifest_io
-from experiments.executors import Executor, make_executor
-from experiments.plan import Plan
-from experiments.storage import ResultStore
-from experiments.worker import Task, run_chunk
+from cislab.experiments import manifest as manifest_io
+from cislab.experiments.executors import Executor, make_executor
+from cislab.experiments.plan import Plan
+from cislab.experiments.storage import ResultStore
+from cislab.experiments.worker import Task, run_chunk
 
 Progress = Callable[[int, int, int], None]  # (runs done in total, runs planned, runs failed)
 

@@ -15,11 +15,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-
-from experiments.design import Point, from_unit
-from experiments.plan import Plan
-from experiments.spec import Experiment, ExperimentError, Role, check_outputs
-from experiments.stats import numeric
+from cislab.experiments.design import Point, from_unit
+from cislab.experiments.plan import Plan
+from cislab.experiments.spec import Experiment, ExperimentError, Role, check_outputs
+from cislab.experiments.stats import numeric
 
 Method = Literal["morris", "sobol"]
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 32}

@@ -27,10 +27,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
+from cislab.model.scenarios import ScenarioError, load_scenario, resolve_path
+from cislab.model.schema import Scenario
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from model.scenarios import ScenarioError, load_scenario, resolve_path
-from model.schema import Scenario
 
 MAX_RUNS = 10_000_000
 
@@ -170,7 +169,7 @@ def coerce(path: str, value: Any) -> Any:
 
 
 def check_paths(paths: list[str], where: str) -> None:
-    from model.scenarios import known_paths
+    from cislab.model.scenarios import known_paths
 
     valid = known_paths()
     for path in paths:
@@ -233,7 +232,7 @@ def _int_bound(path: str, value: float | None) -> int:
 
 
 def check_outputs(names: list[str], where: str = "outputs") -> None:
-    from experiments.worker import summary_keys
+    from cislab.experiments.worker import summary_keys
 
     known = summary_keys()
     for name in names:

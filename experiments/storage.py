@@ -25,8 +25,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from experiments.spec import ExperimentError
+from cislab.experiments.spec import ExperimentError
 
 KEY = ("point_id", "seed")
 RESULTS = "results"

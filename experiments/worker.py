@@ -15,9 +15,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from model.schema import Scenario
+    from cislab.model.schema import Scenario
 
-DEFAULT_RUNNER = "experiments.worker:simulate"
+DEFAULT_RUNNER = "cislab.experiments.worker:simulate"
 #: Summary keys not stored as metrics: the row's own `seed` column says it already.
 NOT_METRICS = {"seed"}
 
@@ -34,8 +34,8 @@ def simulate(
     scenario: Scenario, seed: int, overrides: Mapping[str, Any], months: int | None
 ) -> dict[str, Any]:
     """The default run: build, run to the end, summarise (no per-month tables are built)."""
-    from model.api import build
-    from model.summary import summary
+    from cislab.model.api import build
+    from cislab.model.summary import summary
 
     model = build(scenario, seed=seed, overrides=overrides, months=months)
     model.run()
@@ -94,6 +94,6 @@ def summary_keys() -> frozenset[str]:
 
 
 def _tiny() -> Scenario:
-    from model.scenarios import load_scenario
+    from cislab.model.scenarios import load_scenario
 
     return load_scenario("default", {"population.size": 50})

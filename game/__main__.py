@@ -1,4 +1,4 @@
-"""`python -m game [SCENARIO]`: the same as `cislab play`."""
+"""`python -m cislab.game [SCENARIO]`: the same as `cislab play`."""
 
 from cislab.play_command import main
 

@@ -16,11 +16,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 import pygame_gui
-
-from game import i18n
-from game.i18n import tr
-from game.session import Session, SessionError
-from game.stack import SceneStack
+from cislab.game import i18n
+from cislab.game.i18n import tr
+from cislab.game.session import Session, SessionError
+from cislab.game.stack import SceneStack
 
 CANVAS = (1280, 720)
 THEME = Path(__file__).resolve().parent / "theme.json"
@@ -63,7 +62,7 @@ class App:
         seed: int = 0,
     ) -> None:
         pygame.init()
-        from game.widgets import text
+        from cislab.game.widgets import text
 
         text.reset()
         i18n.set_language(lang)
@@ -95,7 +94,7 @@ class App:
         self.time = 0.0
         self._shot_scene: int | None = None
         self._pending_shots: list[str] = []
-        from game.scenes.title import TitleScene
+        from cislab.game.scenes.title import TitleScene
 
         self.stack.push(TitleScene(self))
 
@@ -182,8 +181,8 @@ class App:
 
     def goto_session_scene(self) -> None:
         """The scene a (loaded or restored) session belongs in."""
-        from game.scenes.debrief import AfterScene
-        from game.scenes.play import PlayScene
+        from cislab.game.scenes.debrief import AfterScene
+        from cislab.game.scenes.play import PlayScene
 
         s = self.session
         if s is None or s.model is None:
@@ -218,7 +217,7 @@ class App:
         focused = self.manager.get_focus_set()
         typing = any(isinstance(el, pygame_gui.elements.UITextEntryLine) for el in (focused or ()))
         if key == pygame.K_F1:
-            from game.scenes.overlays import HelpScene
+            from cislab.game.scenes.overlays import HelpScene
 
             if not isinstance(self.stack.top, HelpScene):
                 self.stack.push(HelpScene(self))
@@ -297,7 +296,7 @@ class App:
         if self.time > until:
             self.toast = None
             return
-        from game.widgets import text
+        from cislab.game.widgets import text
 
         img_rect = text.font(16).size(message)
         w = min(img_rect[0] + 32, CANVAS[0] - 40)

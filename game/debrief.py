@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from model.api import RunResult
+from cislab.model.api import RunResult
 
 FULL_IMPACT = 0.30  # a 30% fall in adverse outcomes among those counted scores 100
 CREAMING_WORST = 0.15  # creaming index at which the equity score loses its creaming half

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from model.cis_model import CISModel
-from model.schema import ReferralRule
+from cislab.model.cis_model import CISModel
+from cislab.model.schema import ReferralRule
 
 ROLES = ("state", "investor", "operator")
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from model.cis_model import CISModel
-from model.indices import report_creaming, report_parking
+from cislab.model.cis_model import CISModel
+from cislab.model.indices import report_creaming, report_parking
 
 EVENTS = ("recession", "staff_turnover", "policy_reform", "media_story")
 CHANCE_PER_TURN = 0.2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from game.i18n import language, tr
+from cislab.game.i18n import language, tr
 
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
 

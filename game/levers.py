@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.schema import Scenario
+from cislab.model.schema import Scenario
 
 TIERED_PRICES = [0.6, 1.0, 1.4]  # lowest, middle, highest administrative risk band
 GAME_HORIZON_YEARS = 10  # years a session plays after the contract when its case sets none

@@ -1,4 +1,4 @@
-"""Start the game (what `cislab play` and `python -m game` call)."""
+"""Start the game (what `cislab play` and `python -m cislab.game` call)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def play(
     if autoplay and screenshots is not None and not os.environ.get("DISPLAY"):
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    from game.app import SPEEDS, App
+    from cislab.game.app import SPEEDS, App
 
     app = App(
         lang=lang,

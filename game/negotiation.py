@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.levers import CONTRACT_LEVERS, lever, overrides
-from model.api import build
-from model.scenarios import ScenarioError, load_scenario
+from cislab.game.levers import CONTRACT_LEVERS, lever, overrides
+from cislab.model.api import build
+from cislab.model.scenarios import ScenarioError, load_scenario
 
 PARTIES = ("investor", "operator")
 MAX_COUNTERS = 2

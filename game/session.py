@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from game import decisions
-from game.decisions import ROLES
-from game.events import apply_event, draw_event
-from game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
-from game.negotiation import Negotiation
-from model.api import RunResult, build, collect
-from model.cis_model import CISModel
-from model.scenarios import load_scenario
+from cislab.game import decisions
+from cislab.game.decisions import ROLES
+from cislab.game.events import apply_event, draw_event
+from cislab.game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
+from cislab.game.negotiation import Negotiation
+from cislab.model.api import RunResult, build, collect
+from cislab.model.cis_model import CISModel
+from cislab.model.scenarios import load_scenario
 
 SAVE_VERSION = 2  # 2: sessions play a post-contract horizon
 UNDO_DEPTH = 12

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-
-from model.api import run
+from cislab.model.api import run
 
 OUTPUTS = (
     "creaming_index",

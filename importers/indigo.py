@@ -1469,8 +1469,8 @@ class _Builder:
 
     def assemble(self) -> dict[str, Any]:
         """Schema defaults for every field, the values planned above, a source for each path."""
-        from model.scenarios import known_paths
-        from model.schema import Meta, Scenario
+        from cislab.model.scenarios import known_paths
+        from cislab.model.schema import Meta, Scenario
 
         name = self.pid.lower().replace("-", "_")
         data = Scenario(meta=Meta(name=name)).model_dump(mode="json")
@@ -1592,7 +1592,7 @@ def build_scenario(
 ) -> ImportResult:
     """Scenario data for one INDIGO record, validated by the schema. Never raises on bad data:
     what is missing or malformed becomes a gap and a stated assumption."""
-    from model.scenarios import validate_data
+    from cislab.model.scenarios import validate_data
 
     builder = _Builder(record, metadata or {}, project_id)
     data = builder.build()

@@ -8,19 +8,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from model.api import RunResult, build, run
-    from model.cis_model import CISModel
-    from model.scenarios import ScenarioError, load_scenario
-    from model.schema import Scenario
+    from cislab.model.api import RunResult, build, run
+    from cislab.model.cis_model import CISModel
+    from cislab.model.scenarios import ScenarioError, load_scenario
+    from cislab.model.schema import Scenario
 
 _EXPORTS = {
-    "CISModel": "model.cis_model",
-    "RunResult": "model.api",
-    "build": "model.api",
-    "run": "model.api",
-    "load_scenario": "model.scenarios",
-    "ScenarioError": "model.scenarios",
-    "Scenario": "model.schema",
+    "CISModel": "cislab.model.cis_model",
+    "RunResult": "cislab.model.api",
+    "build": "cislab.model.api",
+    "run": "cislab.model.api",
+    "load_scenario": "cislab.model.scenarios",
+    "ScenarioError": "cislab.model.scenarios",
+    "Scenario": "cislab.model.schema",
 }
 
 __all__ = [
@@ -39,4 +39,4 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'model' has no attribute {name!r}")
+    raise AttributeError(f"module 'cislab.model' has no attribute {name!r}")

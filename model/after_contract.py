@@ -35,15 +35,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from cislab.agents.territory import Stage, Territory, believe, discount, pass_probability
+from cislab.model.finance import capped_due
+from cislab.model.schema import Evaluation, Metric
+from cislab.model.territories import build_graph, draw_territories
 from mesa.discrete_space import Network
 
-from agents.territory import Stage, Territory, believe, discount, pass_probability
-from model.finance import capped_due
-from model.schema import Evaluation, Metric
-from model.territories import build_graph, draw_territories
-
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 AFTER_STREAM = 41  # random stream of the post-contract phase (the contract uses low numbers)
 REVIEW_MONTH = 11  # budget reviews at the end of each year of the run

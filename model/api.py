@@ -1,6 +1,6 @@
 """The Python API for researchers: build, run, get tidy DataFrames back.
 
-from model import run
+from cislab.model import run
 result = run("default", seed=3, overrides={"contract.selection": "random_referral"})
 result.summary["creaming_index"], result.timeseries, result.ledger, result.beneficiaries
 """
@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from model.cis_model import CISModel
-from model.outputs import TableFormat, write_run
-from model.schema import Scenario
-from model.summary import beneficiaries, cohorts, summary, timeseries
+from cislab.model.cis_model import CISModel
+from cislab.model.outputs import TableFormat, write_run
+from cislab.model.schema import Scenario
+from cislab.model.summary import beneficiaries, cohorts, summary, timeseries
 
 
 @dataclass

@@ -17,28 +17,27 @@ from typing import Any
 
 import mesa
 import numpy as np
-from scipy.optimize import brentq
-from scipy.special import expit, logit
-from scipy.stats import norm
-
-from agents import Beneficiary, Evaluator, Investor, Operator, State
-from agents.evaluator import CohortResult
-from model.after_contract import AFTER_REPORTERS, AfterContract
-from model.indices import MODEL_REPORTERS
-from model.intake import run_intake
-from model.ledger import Ledger
-from model.outcomes import expected_events
-from model.population import (
+from cislab.agents import Beneficiary, Evaluator, Investor, Operator, State
+from cislab.agents.evaluator import CohortResult
+from cislab.model.after_contract import AFTER_REPORTERS, AfterContract
+from cislab.model.indices import MODEL_REPORTERS
+from cislab.model.intake import run_intake
+from cislab.model.ledger import Ledger
+from cislab.model.outcomes import expected_events
+from cislab.model.population import (
     ComparisonPool,
     Status,
     build_population,
     risk_logit_moments,
     shifted,
 )
-from model.scenarios import load_scenario
-from model.schema import Evaluation, Metric, OutcomeMetric, Scenario, ThresholdKind
-from model.service import deliver
-from model.terms import PublicStats, effect_size, passes
+from cislab.model.scenarios import load_scenario
+from cislab.model.schema import Evaluation, Metric, OutcomeMetric, Scenario, ThresholdKind
+from cislab.model.service import deliver
+from cislab.model.terms import PublicStats, effect_size, passes
+from scipy.optimize import brentq
+from scipy.special import expit, logit
+from scipy.stats import norm
 
 COMPLAINT_AUDIT_WEIGHT = 5.0
 MIN_EXITS_FOR_ESTIMATE = 20

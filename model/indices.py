@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 
 def creaming_index(risk: np.ndarray, enrolled: np.ndarray) -> float:

@@ -10,12 +10,11 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from model.population import Status
-from model.schema import Selection
+from cislab.model.population import Status
+from cislab.model.schema import Selection
 
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 
 def run_intake(model: CISModel) -> int:

@@ -11,11 +11,11 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from model.schema import TargetKind
+from cislab.model.schema import TargetKind
 
 if TYPE_CHECKING:
-    from agents.evaluator import CohortResult
-    from model.cis_model import CISModel
+    from cislab.agents.evaluator import CohortResult
+    from cislab.model.cis_model import CISModel
 
 
 class ObservableError(ValueError):
@@ -100,7 +100,7 @@ def observe(model: CISModel, spec: str) -> float:
     name, _, arg = spec.partition(":")
     if name in OBSERVABLES:
         return OBSERVABLES[name](model, arg or None)
-    from model.summary import summary
+    from cislab.model.summary import summary
 
     values = summary(model)
     if name in values and not arg:

@@ -9,9 +9,8 @@ untreated outcome of one person are two answers to the same draw.
 from __future__ import annotations
 
 import numpy as np
+from cislab.model.schema import Metric
 from scipy.stats import poisson
-
-from model.schema import Metric
 
 
 def service_shift(

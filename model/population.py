@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
+from cislab.model.network import small_world
+from cislab.model.schema import Scenario
 from scipy import sparse
 from scipy.special import expit, logit
-
-from model.network import small_world
-from model.schema import Scenario
 
 
 class Status(IntEnum):

@@ -14,9 +14,8 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
+from cislab.model.schema import Scenario
 from pydantic import ValidationError
-
-from model.schema import Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = "default"

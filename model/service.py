@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from model.outcomes import service_shift
-from model.population import Status, shifted
+from cislab.model.outcomes import service_shift
+from cislab.model.population import Status, shifted
 
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 COMPLAINT_RATE = 0.1
 

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-
-from model.finance import annual_irr
-from model.indices import creaming_index, gaming_index, parking_index
-from model.population import Status
+from cislab.model.finance import annual_irr
+from cislab.model.indices import creaming_index, gaming_index, parking_index
+from cislab.model.population import Status
 
 if TYPE_CHECKING:
-    from model.cis_model import CISModel
+    from cislab.model.cis_model import CISModel
 
 
 def _finite(x: float) -> float | None:

@@ -10,10 +10,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from cislab.model.schema import Contract, ThresholdKind
 from scipy.special import expit
 from scipy.stats import norm
-
-from model.schema import Contract, ThresholdKind
 
 
 @dataclass(frozen=True)

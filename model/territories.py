@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-
-from model.schema import GraphKind, Territories
+from cislab.model.schema import GraphKind, Territories
 
 
 def region_sizes(count: int, regions: int) -> list[int]:

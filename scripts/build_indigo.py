@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from importers.indigo import (  # noqa: E402
+from cislab.importers.indigo import (  # noqa: E402
     month_index,
     normalize_currency,
     parse_month,

@@ -16,7 +16,7 @@ SEEDS = tuple(range(10))
 
 @cache
 def _summary(items: tuple[tuple[str, Any], ...], seed: int, scenario: str) -> dict[str, Any]:
-    from model.api import run
+    from cislab.model.api import run
 
     overrides = {k: (list(v) if isinstance(v, tuple) else v) for k, v in items}
     return run(scenario, seed=seed, overrides=overrides).summary
@@ -41,7 +41,7 @@ def assert_copies_continue(model: Any, steps: int) -> None:
     import copy
     import pickle
 
-    from model.api import collect
+    from cislab.model.api import collect
 
     fork = copy.deepcopy(model)
     thawed = pickle.loads(pickle.dumps(model))

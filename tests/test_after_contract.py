@@ -13,10 +13,10 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from cislab.model.api import build, collect, run
+from cislab.model.scenarios import load_scenario
+from cislab.model.territories import build_graph, region_sizes
 
-from model.api import build, collect, run
-from model.scenarios import load_scenario
-from model.territories import build_graph, region_sizes
 from tests.conftest import assert_copies_continue, summaries, values
 
 AFTER = {"after.horizon_years": 10}
@@ -72,7 +72,7 @@ def test_every_shipped_scenario_runs_a_post_contract_phase_when_asked():
 
 
 def test_horizon_is_bounded_with_a_one_line_error():
-    from model.scenarios import ScenarioError
+    from cislab.model.scenarios import ScenarioError
 
     with pytest.raises(ScenarioError, match=r"^after.horizon_years = 31: must be ≤ 30"):
         load_scenario("default", {"after.horizon_years": 31})
@@ -80,9 +80,9 @@ def test_horizon_is_bounded_with_a_one_line_error():
 
 # ---------------------------------------------------------------- evidence and adoption
 def test_belief_follows_method_credibility_sample_and_origin():
-    from agents.territory import believe
-    from model.after_contract import Evidence
-    from model.schema import Evaluation
+    from cislab.agents.territory import believe
+    from cislab.model.after_contract import Evidence
+    from cislab.model.schema import Evaluation
 
     for name in ("default", "peterborough", "france_cis_programme"):
         a = load_scenario(name).after
@@ -326,7 +326,7 @@ def test_other_graph_shapes_build():
 
 # -------------------------------------------------------------- the French programme, from the CLI
 def test_france_scenario_cites_its_sources():
-    from model.scenarios import resolve_path
+    from cislab.model.scenarios import resolve_path
 
     text = resolve_path("france_cis_programme").read_text()
     assert "CASES.md §9" in text

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from cislab.model.scenarios import load_scenario
 from typer.testing import CliRunner
 
 from cislab import validate_cases as vc
 from cislab.cli import app
-from model.scenarios import load_scenario
 
 CASES = [
     "peterborough",

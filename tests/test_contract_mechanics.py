@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from model.api import build, run
-from model.observables import ObservableError, observe
-from model.scenarios import ScenarioError, load_scenario
+from cislab.model.api import build, run
+from cislab.model.observables import ObservableError, observe
+from cislab.model.scenarios import ScenarioError, load_scenario
 
 TWO_METRICS = {
     "contract.metrics": [

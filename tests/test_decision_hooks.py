@@ -9,9 +9,8 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-
-from model.api import build, collect
-from model.population import Status
+from cislab.model.api import build, collect
+from cislab.model.population import Status
 
 
 def run_months(model, months):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from cislab.agents.evaluator import nearest_mean
 
-from agents.evaluator import nearest_mean
 from tests.conftest import summaries, values
 
 SEEDS_20 = tuple(range(20))

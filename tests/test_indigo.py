@@ -17,11 +17,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from cislab.cli import app
-from importers import indigo
-from importers.indigo import (
+from cislab.importers import indigo
+from cislab.importers.indigo import (
     build_scenario,
     import_project,
     load_dataset,
@@ -31,8 +28,11 @@ from importers.indigo import (
     parse_number,
     parse_rate,
 )
-from model.api import run
-from model.scenarios import known_paths, load_scenario
+from cislab.model.api import run
+from cislab.model.scenarios import known_paths, load_scenario
+from typer.testing import CliRunner
+
+from cislab.cli import app
 from tests.test_scenarios import uncited_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,7 +327,7 @@ def test_broken_record_gives_a_runnable_scenario_with_marked_gaps(dataset):
 
 
 def load_scenario_from(data):
-    from model.scenarios import validate_data
+    from cislab.model.scenarios import validate_data
 
     return validate_data(data)
 

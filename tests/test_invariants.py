@@ -8,9 +8,9 @@ import weakref
 
 import numpy as np
 import pytest
+from cislab.model.api import build, run
+from cislab.model.population import Status
 
-from model.api import build, run
-from model.population import Status
 from tests.conftest import assert_copies_continue
 
 DESIGNS = [

@@ -6,7 +6,7 @@ an investor that expected only the avoided outcomes turned down deals that then 
 
 from __future__ import annotations
 
-from model.api import build, run
+from cislab.model.api import build, run
 
 CHEAP_PRE_POST = {"contract.evaluation": "pre_post", "contract.price_per_outcome": 3000}
 

@@ -6,9 +6,8 @@ import math
 
 import numpy as np
 import pytest
-
-from model.finance import annual_irr, capped_due
-from model.ledger import Ledger, LedgerError
+from cislab.model.finance import annual_irr, capped_due
+from cislab.model.ledger import Ledger, LedgerError
 
 
 def test_ledger_moves_money_and_reconciles():

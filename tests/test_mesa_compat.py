@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import mesa
 import pandas as pd
-
-from model.cis_model import CISModel
+from cislab.model.cis_model import CISModel
 
 
 def test_builds_from_defaults_and_runs_for():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from agents.operator import water_fill, water_levels
+from cislab.agents.operator import water_fill, water_levels
 
 
 @pytest.mark.parametrize("budget", [0.5, 20.0, 400.0, 20_000.0])

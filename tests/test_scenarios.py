@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from model.scenarios import (
+from cislab.model.scenarios import (
     ScenarioError,
     known_paths,
     load_scenario,
@@ -12,7 +11,7 @@ from model.scenarios import (
     scenario_names,
     source_ok,
 )
-from model.schema import Evaluation, Selection
+from cislab.model.schema import Evaluation, Selection
 
 REQUIRED_PATHS = {
     "contract.selection": {s.value for s in Selection},

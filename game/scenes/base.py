@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 import pygame_gui
+from cislab.game.i18n import tr
 from pygame_gui.core import ObjectID, UIContainer
 from pygame_gui.elements import (
     UIButton,
@@ -20,10 +21,8 @@ from pygame_gui.elements import (
     UITextEntryLine,
 )
 
-from game.i18n import tr
-
 if TYPE_CHECKING:
-    from game.app import App
+    from cislab.game.app import App
 
 Rect = pygame.Rect
 

@@ -12,14 +12,13 @@ from typing import Any
 
 import pygame
 import pygame_gui
-
-from game import fmt
-from game.i18n import tr
-from game.levers import CONTRACT_LEVERS, HORIZON
-from game.negotiation import NEGOTIABLE, NegotiationError
-from game.scenes import lever_rows
-from game.scenes.base import Rect, Scene
-from model.scenarios import ScenarioError
+from cislab.game import fmt
+from cislab.game.i18n import tr
+from cislab.game.levers import CONTRACT_LEVERS, HORIZON
+from cislab.game.negotiation import NEGOTIABLE, NegotiationError
+from cislab.game.scenes import lever_rows
+from cislab.game.scenes.base import Rect, Scene
+from cislab.model.scenarios import ScenarioError
 
 ORDER = CONTRACT_LEVERS[:3] + CONTRACT_LEVERS[13:] + CONTRACT_LEVERS[3:13]
 ROW = 37
@@ -157,7 +156,7 @@ class ContractScene(Scene):
             self.app.stack.replace(PredictScene(self.app))
             return
         elif name == "back":
-            from game.scenes.title import RolesScene
+            from cislab.game.scenes.title import RolesScene
 
             self.session.negotiation = None
             self.app.stack.replace(RolesScene(self.app))
@@ -178,7 +177,7 @@ class ContractScene(Scene):
 
 
 def _lever(path: str):
-    from game.levers import lever
+    from cislab.game.levers import lever
 
     return lever(path)
 
@@ -242,7 +241,7 @@ class PredictScene(Scene):
             self.start()
 
     def start(self) -> None:
-        from game.scenes.play import PlayScene
+        from cislab.game.scenes.play import PlayScene
 
         self.session.predictions = dict(self.answers)
         self.session.start()

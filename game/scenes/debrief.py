@@ -8,12 +8,11 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pygame_gui
-
-from game import debrief, fmt
-from game.i18n import has, tr
-from game.scenes.base import Rect, Scene
-from game.widgets import charts, territory_map, text
-from model.api import RunResult
+from cislab.game import debrief, fmt
+from cislab.game.i18n import has, tr
+from cislab.game.scenes.base import Rect, Scene
+from cislab.game.widgets import charts, territory_map, text
+from cislab.model.api import RunResult
 
 AUTO_YEAR_SECONDS = 0.6
 AFTER_COLUMNS = (
@@ -562,11 +561,11 @@ class DebriefScene(Scene):
             except OSError as exc:
                 self.app.notify(tr("toast.save_failed", error=str(exc)), 5.0)
         elif name == "explore":
-            from game.scenes.overlays import ExploreScene
+            from cislab.game.scenes.overlays import ExploreScene
 
             self.app.stack.push(ExploreScene(self.app, self.session.scenario, self.session.terms))
         elif name == "again":
-            from game.scenes.title import TitleScene
+            from cislab.game.scenes.title import TitleScene
 
             self.app.session = None
             self.app.stack.replace(TitleScene(self.app))

@@ -9,11 +9,10 @@ from typing import Any
 
 import pygame
 import pygame_gui
-
-from game import fmt
-from game.i18n import tr
-from game.levers import BY_PATH, Lever
-from game.scenes.base import Rect, Scene
+from cislab.game import fmt
+from cislab.game.i18n import tr
+from cislab.game.levers import BY_PATH, Lever
+from cislab.game.scenes.base import Rect, Scene
 
 ROW_H = 42
 

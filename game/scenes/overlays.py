@@ -7,15 +7,14 @@ from typing import Any
 
 import pygame
 import pygame_gui
-
-from game import fmt
-from game.i18n import tr
-from game.levers import ASSUMPTIONS, BY_PATH, overrides, values_from
-from game.scenes import lever_rows
-from game.scenes.base import Rect, Scene
-from game.whatif import OUTPUTS, WhatIf
-from game.widgets import charts, text
-from model.scenarios import ScenarioError, load_scenario
+from cislab.game import fmt
+from cislab.game.i18n import tr
+from cislab.game.levers import ASSUMPTIONS, BY_PATH, overrides, values_from
+from cislab.game.scenes import lever_rows
+from cislab.game.scenes.base import Rect, Scene
+from cislab.game.whatif import OUTPUTS, WhatIf
+from cislab.game.widgets import charts, text
+from cislab.model.scenarios import ScenarioError, load_scenario
 
 DIM = (0, 0, 0, 170)
 
@@ -100,7 +99,7 @@ class PauseScene(Scene):
         elif name == "fullscreen":
             self.app.toggle_fullscreen()
         elif name == "title_screen":
-            from game.scenes.title import TitleScene
+            from cislab.game.scenes.title import TitleScene
 
             self.app.session = None
             self.app.stack.replace(TitleScene(self.app))
@@ -228,7 +227,7 @@ class ExploreScene(Scene):
             self.leave()
 
     def leave(self) -> None:
-        from game.scenes.title import TitleScene
+        from cislab.game.scenes.title import TitleScene
 
         if len(self.app.stack.scenes) > 1:
             self.app.stack.pop()

@@ -12,14 +12,13 @@ from typing import Any
 import numpy as np
 import pygame
 import pygame_gui
-
-from game import decisions, fmt
-from game.decisions import DECISIONS, ROLES
-from game.i18n import tr
-from game.scenes.base import Rect, Scene
-from game.session import SessionError
-from game.widgets import charts, flows, text
-from game.widgets.field import BAD, GOOD, GREY, RING, PopulationField, risk_colour
+from cislab.game import decisions, fmt
+from cislab.game.decisions import DECISIONS, ROLES
+from cislab.game.i18n import tr
+from cislab.game.scenes.base import Rect, Scene
+from cislab.game.session import SessionError
+from cislab.game.widgets import charts, flows, text
+from cislab.game.widgets.field import BAD, GOOD, GREY, RING, PopulationField, risk_colour
 
 FIELD = Rect(16, 100, 648, 280)  # leaves two legend rows inside the panel in either language
 AUTO_RUN_DELAY = 0.6
@@ -344,12 +343,12 @@ class PlayScene(Scene):
         self.rebuild()
 
     def open_menu(self) -> None:
-        from game.scenes.overlays import PauseScene
+        from cislab.game.scenes.overlays import PauseScene
 
         self.app.stack.push(PauseScene(self.app))
 
     def open_explore(self) -> None:
-        from game.scenes.overlays import ExploreScene
+        from cislab.game.scenes.overlays import ExploreScene
 
         self.app.stack.push(ExploreScene(self.app, self.session.scenario, self.session.terms))
 
@@ -412,7 +411,7 @@ class PlayScene(Scene):
         s.close_turn()
         self.model = s.model
         if s.contract_over:
-            from game.scenes.debrief import AfterScene
+            from cislab.game.scenes.debrief import AfterScene
 
             self.app.stack.replace(AfterScene(self.app))
             return

@@ -5,15 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pygame
 import pygame_gui
-
-from game import fmt
-from game.decisions import ROLES
-from game.i18n import tr
-from game.scenes.base import Rect, Scene
-from game.session import Session
-from game.widgets import text
-from game.widgets.field import risk_colour
-from model.scenarios import ScenarioError, load_scenario, scenario_names
+from cislab.game import fmt
+from cislab.game.decisions import ROLES
+from cislab.game.i18n import tr
+from cislab.game.scenes.base import Rect, Scene
+from cislab.game.session import Session
+from cislab.game.widgets import text
+from cislab.game.widgets.field import risk_colour
+from cislab.model.scenarios import ScenarioError, load_scenario, scenario_names
 
 
 class TitleScene(Scene):
@@ -45,7 +44,7 @@ class TitleScene(Scene):
         elif name == "play":
             self.app.stack.replace(ScenarioScene(self.app))
         elif name == "explore":
-            from game.scenes.overlays import ExploreScene
+            from cislab.game.scenes.overlays import ExploreScene
 
             self.app.stack.push(ExploreScene(self.app, self.app.scenario or "default"))
         elif name == "load":
@@ -58,7 +57,7 @@ class TitleScene(Scene):
             self.app.stack.replace(ScenarioScene(self.app))
             return True
         if event.key == pygame.K_e:
-            from game.scenes.overlays import ExploreScene
+            from cislab.game.scenes.overlays import ExploreScene
 
             self.app.stack.push(ExploreScene(self.app, self.app.scenario or "default"))
             return True
@@ -246,7 +245,7 @@ class RolesScene(Scene):
         return True
 
     def go_next(self) -> None:
-        from game.scenes.contract import ContractScene
+        from cislab.game.scenes.contract import ContractScene
 
         session = self.app.session
         session.set_roles(sorted(self.humans), self.turn)

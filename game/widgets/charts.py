@@ -7,8 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pygame
-
-from game.widgets import text
+from cislab.game.widgets import text
 
 GRID = (47, 68, 96)
 AXIS = (120, 140, 165)

@@ -12,9 +12,8 @@ import math
 
 import numpy as np
 import pygame
-
-from model.cis_model import CISModel
-from model.population import Status
+from cislab.model.cis_model import CISModel
+from cislab.model.population import Status
 
 LOW = np.array([70, 180, 110])
 MID = np.array([225, 195, 70])

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pygame
-
-from game import fmt
-from game.i18n import tr
-from game.widgets import charts, text
+from cislab.game import fmt
+from cislab.game.i18n import tr
+from cislab.game.widgets import charts, text
 
 BOX = (36, 54, 76)
 ARROW = (127, 212, 255)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from experiments.worker import simulate
+from cislab.experiments.worker import simulate
 
 FAILING_SEED = 2
 

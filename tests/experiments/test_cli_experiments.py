@@ -42,7 +42,7 @@ def test_sweep_with_failing_runs_exits_1_and_names_them(write_experiment, tmp_pa
     from tests.experiments import helpers
 
     # Inline (--workers 1) runs in this process, so the run function can be swapped here.
-    monkeypatch.setattr("experiments.worker.resolve", lambda ref: helpers.explode_on_seed_2)
+    monkeypatch.setattr("cislab.experiments.worker.resolve", lambda ref: helpers.explode_on_seed_2)
     experiment = write_experiment(factors={"contract.audit_rate": [0.0]}, seeds=3)
     out = tmp_path / "out"
     result = runner.invoke(app, ["sweep", str(experiment), "--workers", "1", "--out", str(out)])

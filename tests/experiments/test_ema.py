@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("ema_workbench")
 
-from experiments.ema import ema_model, perform, prim_box, prim_inputs
-from experiments.spec import load_experiment
+from cislab.experiments.ema import ema_model, perform, prim_box, prim_inputs
+from cislab.experiments.spec import load_experiment
 
 
 @pytest.fixture

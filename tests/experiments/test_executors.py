@@ -7,11 +7,10 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-
-from experiments.executors import ProcessExecutor
-from experiments.plan import load_plan
-from experiments.runner import WorkerLost, sweep
-from experiments.storage import read_results
+from cislab.experiments.executors import ProcessExecutor
+from cislab.experiments.plan import load_plan
+from cislab.experiments.runner import WorkerLost, sweep
+from cislab.experiments.storage import read_results
 
 # 2 factors × 20 seeds (the "done when"), on a small population and 8 months so it
 # stays cheap while the operator still has a pool to cream from.

@@ -12,10 +12,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
-
-from experiments.plan import load_plan
-from experiments.storage import JOURNAL
-from experiments.worker import simulate
+from cislab.experiments.plan import load_plan
+from cislab.experiments.storage import JOURNAL
+from cislab.experiments.worker import simulate
 
 # `cislab` as this interpreter runs it (no reliance on the console script being on PATH).
 CISLAB = [sys.executable, "-c", "from cislab.cli import app; app()"]

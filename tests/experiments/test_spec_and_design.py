@@ -6,10 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from experiments.design import grid_levels, lhs_points
-from experiments.plan import load_plan
-from experiments.spec import ExperimentError, Factor, load_experiment
+from cislab.experiments.design import grid_levels, lhs_points
+from cislab.experiments.plan import load_plan
+from cislab.experiments.spec import ExperimentError, Factor, load_experiment
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "scenarios" / "experiments" / "creaming_vs_selection.toml"

@@ -6,9 +6,8 @@ import json
 
 import pandas as pd
 import pytest
-
-from experiments.spec import ExperimentError
-from experiments.storage import JOURNAL, ResultStore, read_results
+from cislab.experiments.spec import ExperimentError
+from cislab.experiments.storage import JOURNAL, ResultStore, read_results
 
 
 def row(point: int, seed: int, **metrics) -> dict:

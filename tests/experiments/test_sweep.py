@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from cislab.experiments.plan import load_plan
+from cislab.experiments.runner import sweep
+from cislab.experiments.spec import ExperimentError
+from cislab.experiments.storage import read_results
+from cislab.experiments.worker import simulate
 
-from experiments.plan import load_plan
-from experiments.runner import sweep
-from experiments.spec import ExperimentError
-from experiments.storage import read_results
-from experiments.worker import simulate
 from tests.experiments.helpers import FAILING_SEED
 
 FACTORS = {"contract.selection": ["operator", "random_referral"]}

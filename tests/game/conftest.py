@@ -78,8 +78,8 @@ class Driver:
 @pytest.fixture
 def make_app(tmp_path) -> Iterator:
     """Build Apps on demand (several per test possible); everything is shut down after."""
-    from game import i18n
-    from game.app import App
+    from cislab.game import i18n
+    from cislab.game.app import App
 
     made = []
 

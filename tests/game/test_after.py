@@ -7,14 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pygame
 import pytest
+from cislab.game import debrief, fmt
+from cislab.game.app import SPEEDS
+from cislab.game.i18n import tr
+from cislab.game.levers import GAME_HORIZON_YEARS, HORIZON
+from cislab.game.scenes.debrief import AFTER_COLUMNS, AfterScene, DebriefScene
+from cislab.game.session import Session, SessionError
+from cislab.game.widgets import territory_map
 
-from game import debrief, fmt
-from game.app import SPEEDS
-from game.i18n import tr
-from game.levers import GAME_HORIZON_YEARS, HORIZON
-from game.scenes.debrief import AFTER_COLUMNS, AfterScene, DebriefScene
-from game.session import Session, SessionError
-from game.widgets import territory_map
 from tests.game.conftest import ARTIFACTS, nonblank
 
 

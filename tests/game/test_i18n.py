@@ -8,14 +8,13 @@ import string
 from pathlib import Path
 
 import pytest
-
-from game import i18n
-from game.debrief import DIMENSIONS
-from game.decisions import DECISIONS, ROLES
-from game.events import EVENTS
-from game.levers import ASSUMPTIONS, CONTRACT_LEVERS, SESSION_LEVERS
-from game.whatif import OUTPUTS
-from model.population import Status
+from cislab.game import i18n
+from cislab.game.debrief import DIMENSIONS
+from cislab.game.decisions import DECISIONS, ROLES
+from cislab.game.events import EVENTS
+from cislab.game.levers import ASSUMPTIONS, CONTRACT_LEVERS, SESSION_LEVERS
+from cislab.game.whatif import OUTPUTS
+from cislab.model.population import Status
 
 GAME = Path(i18n.__file__).resolve().parent
 LITERAL = re.compile(r"""\btr\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
@@ -96,8 +95,7 @@ def test_strict_mode_fails_on_a_missing_key(monkeypatch):
 def test_every_character_exists_in_the_font():
     """A glyph missing from Noto Sans shows as an empty box on screen (tofu)."""
     import pygame
-
-    from game.widgets import text
+    from cislab.game.widgets import text
 
     pygame.font.init()
     regular, bold = text.font(16), text.font(16, bold=True)

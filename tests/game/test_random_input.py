@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pygame
-
-from game.app import CANVAS
+from cislab.game.app import CANVAS
 
 KEYS = [
     pygame.K_SPACE,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pygame
 import pytest
+from cislab.game.i18n import tr
+from cislab.game.main import play
 
-from game.i18n import tr
-from game.main import play
 from tests.game.conftest import ARTIFACTS, nonblank
 
 JOURNEY = [
@@ -95,7 +95,7 @@ def test_lever_tooltip_explains_in_plain_words(make_app):
 def test_field_marker_labels_stay_inside_and_apart():
     """'average enrolled' / 'average eligible' are never clipped by the field's edge, and never
     cover each other when the markers are a label's width apart (creaming at either extreme)."""
-    from game.scenes.play import FIELD, mark_labels
+    from cislab.game.scenes.play import FIELD, mark_labels
 
     sizes = [(150, 18), (128, 18)]  # the longer of French and English, 13 px
     for x1 in range(FIELD.left, FIELD.right + 1, 6):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pygame
 import pytest
+from cislab.game.app import SPEEDS
+from cislab.game.i18n import tr
 
-from game.app import SPEEDS
-from game.i18n import tr
 from tests.game.conftest import ARTIFACTS, nonblank
 
 FIRST_TURN = {

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from game import debrief
-from game.negotiation import Negotiation, NegotiationError
-from game.session import Session, SessionError
-from model.scenarios import ScenarioError
+from cislab.game import debrief
+from cislab.game.negotiation import Negotiation, NegotiationError
+from cislab.game.session import Session, SessionError
+from cislab.model.scenarios import ScenarioError
 
 
 def test_negotiation_moves_are_checked():
@@ -114,7 +113,7 @@ def test_negotiation_standalone_ai_run():
 def test_explore_engine_reruns_several_seeds_quickly():
     import time
 
-    from game.whatif import WhatIf
+    from cislab.game.whatif import WhatIf
 
     whatif = WhatIf("default")
     base = whatif.evaluate({})

@@ -3,8 +3,7 @@
 from unittest.mock import MagicMock
 
 import pytest
-
-from game.stack import SceneStack
+from cislab.game.stack import SceneStack
 
 
 def scene(name: str, overlay: bool = False) -> MagicMock:
