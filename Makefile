@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 SCENARIO ?= default
 OUT ?= runs/$(SCENARIO)
 
-.PHONY: setup run test lint bench bench-sweep clean
+.PHONY: setup run test lint bench bench-sweep clean wheel
 
 setup: $(STAMP)
 
@@ -34,4 +34,9 @@ bench-sweep: setup
 	$(PY) benchmarks/sweep.py
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) runs .pytest_cache dist build
+
+# The wheel a trainer installs (`pipx install dist/cislab-….whl`), smoke-tested in a clean venv.
+wheel: setup
+	@W=$$(mktemp -d) && bash scripts/wheel_smoke.sh $(PY) $$W && mkdir -p dist && cp $$W/dist/*.whl dist/
+	@ls dist/cislab-*.whl
