@@ -1,10 +1,15 @@
 """Validation of the real cases: published figures against simulated 90% bands.
 
 Each case scenario lists its published results as `[[validation]]` checks (observable, published
-value, source, whether a parameter was calibrated on it). Every case runs over N seeds in
+value, source, what kind of evidence it is). Every case runs over N seeds in
 parallel processes; a figure is "inside" when it lies between the 5th and 95th percentiles of
 the simulated values (widened by the check's stated tolerance, used only for figures a
 contract cap pins exactly, such as an IRR capped at 15%).
+
+Each figure says what it is evidence of (`model.schema.Evidence`): only out-of-sample figures
+test the model; calibrated ones were reproduced on purpose and by-construction ones are fixed by
+the contract's terms. The report counts each kind so a reader never takes "12 of 12 inside" for
+twelve tests of the model.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cislab.model.scenarios import load_scenario, scenario_names
+from cislab.model.schema import Check, Evidence
 
 COLUMNS = [
     "case",
@@ -30,16 +36,24 @@ COLUMNS = [
     "sim_p95",
     "inside",
     "calibrated",
+    "evidence",
+    "why",
     "source",
     "note",
 ]
+
+EVIDENCE_WORDS = {
+    Evidence.out_of_sample: "out of sample",
+    Evidence.calibrated: "calibrated (in sample)",
+    Evidence.by_construction: "by construction",
+}
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
     title: str
-    checks: tuple[tuple[str, float, str, str, bool, float], ...]
+    checks: tuple[Check, ...]
     note: str
 
 
@@ -50,18 +64,7 @@ def cases() -> list[Case]:
         sc = load_scenario(name)
         if not (sc.validation or sc.validation_note):
             continue
-        checks = tuple(
-            (
-                c.observable,
-                c.published,
-                c.label or c.observable,
-                c.source,
-                c.calibrated,
-                c.tolerance,
-            )
-            for c in sc.validation
-        )
-        out.append(Case(name, sc.meta.title.en or name, checks, sc.validation_note))
+        out.append(Case(name, sc.meta.title.en or name, tuple(sc.validation), sc.validation_note))
     return out
 
 
@@ -80,7 +83,7 @@ def simulate(
 ) -> dict[str, np.ndarray]:
     """Observable values per case: an array of shape (seeds, checks)."""
     jobs = [
-        (c.name, seed, tuple(ch[0] for ch in c.checks))
+        (c.name, seed, tuple(ch.observable for ch in c.checks))
         for c in case_list
         if c.checks
         for seed in range(seeds)
@@ -117,13 +120,16 @@ def report(case_list: list[Case], values: dict[str, np.ndarray]) -> pd.DataFrame
                     "sim_p95": math.nan,
                     "inside": None,
                     "calibrated": None,
+                    "evidence": None,
+                    "why": "",
                     "source": "",
                     "note": case.note or "no published result",
                 }
             )
             continue
         sims = values[case.name]
-        for j, (_, published, label, source, calibrated, tolerance) in enumerate(case.checks):
+        for j, check in enumerate(case.checks):
+            published, tolerance = check.published, check.tolerance
             column = sims[:, j]
             finite = column[np.isfinite(column)]
             if finite.size == 0:
@@ -135,30 +141,54 @@ def report(case_list: list[Case], values: dict[str, np.ndarray]) -> pd.DataFrame
             rows.append(
                 {
                     "case": case.name,
-                    "metric": label,
+                    "metric": check.label or check.observable,
                     "published": published,
                     "sim_median": p50,
                     "sim_p05": p05,
                     "sim_p95": p95,
                     "inside": inside,
-                    "calibrated": calibrated,
-                    "source": source,
+                    "calibrated": check.evidence == Evidence.calibrated,
+                    "evidence": str(check.evidence),
+                    "why": check.why,
+                    "source": check.source,
                     "note": case.note,
                 }
             )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def evidence_counts(frame: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Per kind of evidence: (figures, figures inside their band)."""
+    checked = frame[frame["inside"].notna()]
+    return {
+        str(kind): (
+            int((checked["evidence"] == str(kind)).sum()),
+            int(((checked["evidence"] == str(kind)) & checked["inside"].astype(bool)).sum()),
+        )
+        for kind in Evidence
+    }
+
+
 def to_markdown(frame: pd.DataFrame, seeds: int) -> str:
+    counts = evidence_counts(frame)
+    tally = "; ".join(
+        f"{EVIDENCE_WORDS[Evidence(kind)]}: {inside} of {n} inside"
+        for kind, (n, inside) in counts.items()
+    )
     lines = [
         "# CIS Lab — validation against published results",
         "",
         f"Each case ran over {seeds} seeds. *Inside* means the published figure lies in the "
-        "simulated 90% band (5th–95th percentile). *Calibrated* figures were used to set a "
-        "parameter of the case (an in-sample check); the others are out-of-sample.",
+        "simulated 90% band (5th–95th percentile). Only **out-of-sample** figures test the "
+        "model: a **calibrated** figure was used to set a parameter of the case (an in-sample "
+        "check, reproduced on purpose), and a figure that holds **by construction** is fixed by "
+        "the contract's own terms or by inputs taken from the same facts (the *why* column says "
+        "which).",
         "",
-        "| case | metric | published | sim median | sim 5% | sim 95% | inside | calibrated |",
-        "|---|---|---:|---:|---:|---:|:---:|:---:|",
+        f"**Figures by kind** — {tally}.",
+        "",
+        "| case | metric | published | sim median | sim 5% | sim 95% | inside | evidence |",
+        "|---|---|---:|---:|---:|---:|:---:|---|",
     ]
 
     def fmt(x: float) -> str:
@@ -171,8 +201,12 @@ def to_markdown(frame: pd.DataFrame, seeds: int) -> str:
         lines.append(
             f"| {row.case} | {row.metric} | {fmt(row.published)} | {fmt(row.sim_median)} | "
             f"{fmt(row.sim_p05)} | {fmt(row.sim_p95)} | {'yes' if row.inside else '**no**'} | "
-            f"{'yes' if row.calibrated else 'no'} |"
+            f"{EVIDENCE_WORDS[Evidence(row.evidence)]} |"
         )
+    whys = [row for row in frame.itertuples() if isinstance(row.why, str) and row.why]
+    if whys:
+        lines += ["", "Why a figure is in sample or holds by construction:", ""]
+        lines += [f"- {row.case}, {row.metric}: {row.why}" for row in whys]
     lines += ["", "Sources of the published figures:", ""]
     for row in frame.itertuples():
         if row.source:
@@ -200,7 +234,11 @@ def figure(frame: pd.DataFrame, path: Path) -> None:
         ax.plot([lo, hi], [i, i], color="#4477aa", linewidth=6, alpha=0.5, solid_capstyle="butt")
         ax.plot(mid, i, "|", color="#224466", markersize=14)
         ax.plot(pub, i, "D", color="#228833" if row.inside else "#cc3311", markersize=7)
-    ax.set_yticks(range(len(rows)), [f"{r.case}: {r.metric}" for r in rows.itertuples()])
+    tags = {"calibrated": " [in sample]", "by_construction": " [by construction]"}
+    ax.set_yticks(
+        range(len(rows)),
+        [f"{r.case}: {r.metric}{tags.get(r.evidence, '')}" for r in rows.itertuples()],
+    )
     ax.invert_yaxis()
     ax.set_xlabel(
         "value ÷ largest absolute value in its row\n"

@@ -291,6 +291,19 @@ class Contract(Strict):
     metrics: list[OutcomeMetric] = Field(default_factory=list, max_length=8)
 
 
+class Evidence(StrEnum):
+    """How much a published figure inside its simulated band says about the model.
+
+    Only an out-of-sample figure tests the model: a calibrated one was reproduced on purpose (a
+    parameter was set from it), and one that holds by construction is fixed by the contract's own
+    terms (a return cap that binds) or by inputs taken from the same published facts.
+    """
+
+    out_of_sample = "out_of_sample"
+    calibrated = "calibrated"
+    by_construction = "by_construction"
+
+
 class Check(Strict):
     """A published figure the simulation should reproduce (see `cislab validate-cases`)."""
 
@@ -298,8 +311,26 @@ class Check(Strict):
     published: float
     label: str = ""
     source: str = Field(min_length=1)
-    calibrated: bool = False  # True when a parameter was set from this very figure
+    calibrated: bool = False  # kept for older files: the same as evidence = "calibrated"
+    evidence: Evidence | None = None  # default: calibrated if `calibrated`, else out of sample
+    why: str = ""  # for calibrated and by-construction rows: what makes the figure hold
     tolerance: float = Field(0.0, ge=0.0)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Check:
+        if self.evidence is None:
+            kind = Evidence.calibrated if self.calibrated else Evidence.out_of_sample
+            object.__setattr__(self, "evidence", kind)
+        elif self.calibrated and self.evidence != Evidence.calibrated:
+            raise ValueError(
+                f"calibrated = true contradicts evidence = '{self.evidence}' "
+                "(allowed: drop calibrated, or evidence = 'calibrated')"
+            )
+        if self.evidence == Evidence.by_construction and not self.why.strip():
+            raise ValueError(
+                "evidence = 'by_construction' needs `why`: the term or input that fixes the figure"
+            )
+        return self
 
 
 class Scenario(Strict):

@@ -81,3 +81,29 @@ def test_validate_cases_command_writes_its_report(tmp_path):
         "inside",
     ]
     assert (out / "report.png").stat().st_size > 10_000
+
+
+def test_every_figure_says_what_it_is_evidence_of(report):
+    """Issue 12: a figure that holds by construction or was calibrated on is marked so, and the
+    report counts each kind, so "all inside" is never read as that many tests of the model."""
+    rows = report[report["inside"].notna()].set_index(["case", "metric"])
+    assert rows.loc[("educate_girls", "investor IRR"), "evidence"] == "by_construction"
+    assert rows.loc[("peterborough", "investor return per year"), "evidence"] == "calibrated"
+    assert rows.loc[("duo_for_a_job", "investor return per year"), "evidence"] == "out_of_sample"
+    for kind in ("calibrated", "by_construction"):
+        assert rows.loc[rows["evidence"] == kind, "why"].str.len().gt(20).all()
+    counts = vc.evidence_counts(report)
+    assert sum(n for n, _ in counts.values()) == len(rows)
+    assert counts["out_of_sample"][0] >= 3
+    text = vc.to_markdown(report, seeds=30)
+    assert f"out of sample: {counts['out_of_sample'][1]} of {counts['out_of_sample'][0]}" in text
+
+
+def test_a_check_cannot_be_calibrated_and_by_construction_at_once():
+    from cislab.model.schema import Check
+
+    with pytest.raises(ValueError, match="contradicts"):
+        Check(observable="x", published=1, source="s", calibrated=True, evidence="by_construction")
+    with pytest.raises(ValueError, match="needs `why`"):
+        Check(observable="x", published=1, source="s", evidence="by_construction")
+    assert Check(observable="x", published=1, source="s", calibrated=True).evidence == "calibrated"
