@@ -128,7 +128,8 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
     assert session.years_after == session.horizon_years == 10
     snap()
     d.click("export")
-    out = app.export_dir
+    out = d.scene.exported  # a new folder inside the export folder
+    assert out is not None and out.parent == app.export_dir
     for name in ("summary.csv", "timeseries.csv", "predictions.csv", "decisions.csv"):
         assert (out / name).stat().st_size > 0
     assert nonblank(out / "debrief.png")
