@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -79,14 +79,14 @@ def check_location(out: str | Path, option: str = "--out") -> Path:
         )
     target = Path(text).expanduser().resolve()
     cwd = Path.cwd().resolve()
+    with suppress(RuntimeError, KeyError):  # no home folder known: nothing to compare
+        if target == Path.home().resolve():
+            raise OutputError(f"{option} {quoted(text)}: is the home folder; give a new folder")
     if target == Path(target.anchor) or cwd.is_relative_to(target):
         raise OutputError(
             f"{option} {quoted(text)}: is the current folder, one holding it or the root; "
             "give a new folder"
         )
-    with suppress(RuntimeError, KeyError):
-        if target == Path.home().resolve():
-            raise OutputError(f"{option} {quoted(text)}: is the home folder; give a new folder")
     return target
 
 
@@ -215,6 +215,10 @@ def locked(target: Path, option: str = "--out", shown: str | Path | None = None)
     try:
         yield
     finally:
+        # Removed while still held, so no lock files pile up beside a user's folders. A writer
+        # that opened the old file in that instant fails its one try (timeout 0) and is refused.
+        with suppress(OSError):  # Windows keeps an open file: it stays, harmless
+            lock_path(target).unlink()
         lock.release()
 
 
@@ -232,7 +236,7 @@ def output_folder(
     target = check_location(out, option)
     with locked(target, option, out):
         check_folder(target, replace, option, out)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        tmp = _new_sibling(target.parent, target.name, ".tmp")
         try:
             yield tmp
             write_marker(tmp, kind, _contents(tmp))
@@ -248,8 +252,7 @@ def _swap_in(tmp: Path, target: Path, replace: bool, option: str, shown: str | P
     if state == "new":
         os.rename(tmp, target)
         return
-    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-    os.rmdir(aside)  # a unique free name for the old output
+    aside = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.old"
     os.rename(target, aside)
     try:
         os.rename(tmp, target)
@@ -290,6 +293,17 @@ def claim_folder(out: str | Path, kind: str, option: str = "--out") -> Path:
     return target
 
 
+def _new_sibling(parent: Path, name: str, suffix: str) -> Path:
+    """A new hidden folder in `parent` (mkdir, unlike mkdtemp, keeps the user's umask)."""
+    while True:
+        path = parent / f".{name}.{uuid.uuid4().hex[:12]}{suffix}"
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+
+
 def _legacy_sweep(folder: Path) -> bool:
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -314,7 +328,10 @@ def write_file(
                 f"{option} {quoted(target)}: exists; add --replace to overwrite it, "
                 "or choose a new name"
             )
-        fd, tmp = tempfile.mkstemp(prefix=f".{resolved.name}.", suffix=".tmp", dir=resolved.parent)
+        resolved.parent.mkdir(parents=True, exist_ok=True)
+        tmp = resolved.parent / f".{resolved.name}.{uuid.uuid4().hex[:12]}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(tmp, flags, 0o666)  # 0o666: the user's umask applies, as for any new file
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -335,7 +352,7 @@ def new_folder(parent: str | Path, stem: str, kind: str, fill: Callable[[Path], 
     """
     base = Path(parent).expanduser()
     base.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=base))
+    tmp = _new_sibling(base, stem, ".tmp")
     try:
         fill(tmp)
         write_marker(tmp, kind, _contents(tmp))
