@@ -28,4 +28,5 @@ def test_autoplay_from_the_command_line():
     )
     assert result.exit_code == 0, result.output
     assert "debrief" in result.output
-    assert (out / "debrief" / "summary.csv").exists()
+    # each export is a new folder named by time and case: 2026-12-03_0412-default
+    assert list((out / "debrief").glob("????-??-??_????-default*/summary.csv"))
