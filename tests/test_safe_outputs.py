@@ -65,7 +65,9 @@ def test_out_victim_keeps_the_users_thesis(user_files):
     assert tree(user_files) == before  # thesis.tex intact, no marker, no lock file left
 
 
-@pytest.mark.parametrize("out", [".", "..", "./", "victim/..", "~", "/", "../.."])
+# Every path here stays inside the test's own tmp folder (HOME points there too), so even a
+# regression deletes nothing outside it. The root is checked without running (see below).
+@pytest.mark.parametrize("out", [".", "..", "./", "victim/..", "~", "../.."])
 def test_dangerous_out_is_refused_whatever_it_holds_and_nothing_is_deleted(user_files, out):
     before = tree(user_files)
     for args in ([*RUN, "--out", out], [*RUN, "--out", out, "--replace"]):
@@ -73,6 +75,16 @@ def test_dangerous_out_is_refused_whatever_it_holds_and_nothing_is_deleted(user_
         assert result.exit_code == 2, result.output
         assert "give a new folder" in one_error_line(result.output)
     assert tree(user_files) == before
+
+
+def test_the_root_is_refused():
+    """Checked on the rule alone: a CLI test with `--out /` would, after a regression, run the
+    old `shutil.rmtree('/')`."""
+    root = Path(Path.cwd().anchor)
+    with pytest.raises(OutputError, match="give a new folder"):
+        safe_output.check_location(root)
+    with pytest.raises(OutputError, match="give a new folder"):
+        safe_output.check_location(str(root / "tmp" / ".."))
 
 
 def test_home_is_refused_even_when_marked_as_ours(user_files):
