@@ -13,7 +13,8 @@ import-indigo, the game's exports): a path typed by a user — `--out thesis`, `
   they contain.
 - A folder is written into a temporary sibling and renamed into place once complete; the old
   output is set aside first and deleted only after the new one is in place, so an interrupted
-  write leaves the previous output intact.
+  write leaves the previous output intact. What a killed writer left (an unfinished temporary
+  folder, an output set aside) is cleaned up or put back by the next writer of that target.
 - One writer at a time: a lock file beside the target (`filelock`, which works on Windows too)
   refuses a second writer at once instead of letting the last one silently win.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -36,8 +38,10 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 MARKER = ".cislab-output"
+PARTIAL = ".cislab-partial"  # inside a temporary folder until it is complete
 MARKER_FORMAT = 1
 LOCK_SUFFIX = ".cislab-lock"
+TOKEN = 12  # hex digits naming a temporary or set-aside sibling
 SHOWN = 60  # characters of a user's path quoted in a message
 
 
@@ -235,11 +239,12 @@ def output_folder(
     """
     target = check_location(out, option)
     with locked(target, option, out):
+        _recover(target)
         check_folder(target, replace, option, out)
-        tmp = _new_sibling(target.parent, target.name, ".tmp")
+        tmp = _new_temp(target.parent, target.name)
         try:
             yield tmp
-            write_marker(tmp, kind, _contents(tmp))
+            _complete(tmp, kind)
             _swap_in(tmp, target, replace, option, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)  # ours: made just above
@@ -252,7 +257,7 @@ def _swap_in(tmp: Path, target: Path, replace: bool, option: str, shown: str | P
     if state == "new":
         os.rename(tmp, target)
         return
-    aside = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.old"
+    aside = target.parent / f".{target.name}.{uuid.uuid4().hex[:TOKEN]}.old"
     os.rename(target, aside)
     try:
         os.rename(tmp, target)
@@ -293,15 +298,47 @@ def claim_folder(out: str | Path, kind: str, option: str = "--out") -> Path:
     return target
 
 
-def _new_sibling(parent: Path, name: str, suffix: str) -> Path:
-    """A new hidden folder in `parent` (mkdir, unlike mkdtemp, keeps the user's umask)."""
+def _new_temp(parent: Path, name: str) -> Path:
+    """A new hidden folder beside the target, flagged unfinished until `_complete`.
+
+    mkdir, unlike mkdtemp, keeps the user's umask. The flag lets a later writer of the same
+    target recognise what a killed one left (see `_recover`).
+    """
     while True:
-        path = parent / f".{name}.{uuid.uuid4().hex[:12]}{suffix}"
+        path = parent / f".{name}.{uuid.uuid4().hex[:TOKEN]}.tmp"
         try:
             path.mkdir()
         except FileExistsError:
             continue
+        (path / PARTIAL).write_text("written by CIS Lab; unfinished\n", encoding="utf-8")
         return path
+
+
+def _complete(tmp: Path, kind: str) -> None:
+    """A finished temporary folder: the unfinished flag goes, the marker lists the files."""
+    (tmp / PARTIAL).unlink(missing_ok=True)
+    write_marker(tmp, kind, _contents(tmp))
+
+
+def _recover(target: Path) -> None:
+    """Clean up after a writer of `target` that was killed (kill -9, power loss).
+
+    Called with the target's lock held, so no live writer owns these siblings. An unfinished
+    temporary folder (flagged PARTIAL) is removed; a previous output set aside just before the
+    kill is put back if the target is missing, else removed by its marker.
+    """
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{{TOKEN}}}\.(tmp|old)")
+    for path in target.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if not match or path.is_symlink() or not path.is_dir():
+            continue
+        if match.group(1) == "tmp" and (path / PARTIAL).is_file():
+            shutil.rmtree(path)
+        elif match.group(1) == "old" and read_marker(path) is not None:
+            if target.exists():
+                remove_ours(path)
+            else:
+                os.rename(path, target)
 
 
 def _legacy_sweep(folder: Path) -> bool:
@@ -352,10 +389,10 @@ def new_folder(parent: str | Path, stem: str, kind: str, fill: Callable[[Path], 
     """
     base = Path(parent).expanduser()
     base.mkdir(parents=True, exist_ok=True)
-    tmp = _new_sibling(base, stem, ".tmp")
+    tmp = _new_temp(base, stem)
     try:
         fill(tmp)
-        write_marker(tmp, kind, _contents(tmp))
+        _complete(tmp, kind)
         for n in range(1, 10_000):
             final = base / (stem if n == 1 else f"{stem}-{n}")
             if final.exists() or final.is_symlink():

@@ -170,6 +170,28 @@ def test_a_failed_swap_puts_the_previous_output_back(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]
 
 
+def test_what_a_killed_writer_left_is_cleaned_up_or_put_back(tmp_path):
+    """kill -9 between setting the old output aside and renaming the new one in: the next
+    writer finds the target missing, puts the old output back and removes the unfinished
+    temporary folder; a user's look-alike hidden folder is left alone."""
+    out = tmp_path / "a"
+    with atomic_folder(out) as tmp:
+        (tmp / "summary.json").write_text('{"v": 1}')
+    before = tree(out)
+    aside = tmp_path / ".a.0123456789ab.old"
+    os.rename(out, aside)  # the killed writer had set it aside ...
+    unfinished = safe_output._new_temp(tmp_path, "a")  # ... and half-written its new output
+    (unfinished / "summary.json").write_text('{"v": 2')
+    users = tmp_path / ".a.fedcba987654.tmp"  # same shape of name, but no flag: not ours
+    users.mkdir()
+    (users / "keep.txt").write_text("mine")
+    result = runner.invoke(app, [*RUN, "--out", str(out)])
+    assert result.exit_code == 2  # the previous output is back, so it needs --replace
+    assert "add --replace" in one_error_line(result.output)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [users.name, "a"]
+
+
 def test_removing_an_old_output_deletes_only_the_files_its_marker_lists(tmp_path):
     folder = tmp_path / "old"
     folder.mkdir()
