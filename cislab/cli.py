@@ -63,7 +63,7 @@ def run(
 ) -> None:
     """Run one scenario and write summary.json plus tidy tables."""
     from cislab.model.outputs import TableFormat, atomic_folder
-    from cislab.model.safe_output import OutputError
+    from cislab.model.safe_output import OutputError, quoted
 
     if fmt not in {f.value for f in TableFormat}:
         fail(f"--format = {fmt!r}: allowed: parquet, csv")
@@ -76,6 +76,8 @@ def run(
             result.write_into(tmp, fmt, _run_figures(result, sc, seed))
     except OutputError as exc:
         fail(str(exc))
+    except OSError as exc:  # e.g. the disk filled up: nothing was written (all files or none)
+        fail(f"--out {quoted(out)}: cannot write ({exc.strerror or exc}); nothing was written")
     print_summary(result.summary, title=f"{sc.meta.title.en or sc.meta.name} — seed {seed}")
     console.print(f"[dim]wrote {out}/ in {time.perf_counter() - start:.2f} s[/]")
 
@@ -216,7 +218,7 @@ def validate_cases(
 
     from cislab import validate_cases as vc
     from cislab.model.outputs import atomic_folder
-    from cislab.model.safe_output import OutputError
+    from cislab.model.safe_output import OutputError, quoted
 
     case_list = vc.cases()
     total = seeds * sum(1 for c in case_list if c.checks)
@@ -231,6 +233,8 @@ def validate_cases(
             vc.write_into(frame, tmp, seeds)
     except OutputError as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"--out {quoted(out)}: cannot write ({exc.strerror or exc}); nothing was written")
     table = Table(title=f"Published results against simulated 90% bands ({seeds} seeds)")
     for column in ("case", "metric", "published", "sim 5%", "median", "sim 95%", "inside"):
         table.add_column(column, justify="left" if column in ("case", "metric") else "right")

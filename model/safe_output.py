@@ -207,15 +207,18 @@ def lock_path(target: Path) -> Path:
 @contextmanager
 def locked(target: Path, option: str = "--out", shown: str | Path | None = None) -> Iterator[None]:
     """Hold the lock of `target`, or OutputError at once if another writer holds it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    name = quoted(shown if shown is not None else target)
     lock = FileLock(lock_path(target), timeout=0)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout:
         raise OutputError(
-            f"{option} {quoted(shown if shown is not None else target)}: in use by another "
-            "CIS Lab command; wait for it to finish or choose another folder"
+            f"{option} {name}: in use by another CIS Lab command; wait for it to finish or "
+            "choose another folder"
         ) from None
+    except OSError as exc:
+        raise OutputError(f"{option} {name}: cannot write there ({_reason(exc)})") from None
     try:
         yield
     finally:
@@ -241,7 +244,12 @@ def output_folder(
     with locked(target, option, out):
         _recover(target)
         check_folder(target, replace, option, out)
-        tmp = _new_temp(target.parent, target.name)
+        try:
+            tmp = _new_temp(target.parent, target.name)
+        except OSError as exc:
+            raise OutputError(
+                f"{option} {quoted(out)}: cannot write there ({_reason(exc)})"
+            ) from None
         try:
             yield tmp
             _complete(tmp, kind)
@@ -293,9 +301,16 @@ def claim_folder(out: str | Path, kind: str, option: str = "--out") -> Path:
                     f"{kind}; choose a new folder"
                 )
             return target
-    target.mkdir(parents=True, exist_ok=True)
-    write_marker(target, kind)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        write_marker(target, kind)
+    except OSError as exc:
+        raise OutputError(f"{option} {quoted(out)}: cannot write there ({_reason(exc)})") from None
     return target
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 def _new_temp(parent: Path, name: str) -> Path:

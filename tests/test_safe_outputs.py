@@ -138,6 +138,18 @@ def test_a_file_where_the_folder_should_be_is_refused(user_files):
     assert (user_files / "home" / "work" / "data.csv").read_text() == "a,b\n1,2\n"
 
 
+def test_an_out_that_cannot_be_created_is_one_line(user_files):
+    before = tree(user_files)
+    for command in ([*RUN], ["validate-cases", "--seeds", "1"], ["sweep", "EXP"]):
+        args = [str(user_files / "exp.toml") if a == "EXP" else a for a in command]
+        (user_files / "exp.toml").write_text('name = "x"\nscenario = "default"\nseeds = 1\n')
+        result = runner.invoke(app, [*args, "--out", "data.csv/sub"])  # data.csv is a file
+        assert result.exit_code == 2, result.output
+        assert "cannot write there" in one_error_line(result.output)
+        (user_files / "exp.toml").unlink()
+    assert tree(user_files) == before
+
+
 def test_an_interrupted_write_leaves_the_previous_output_and_no_temp_folder(tmp_path):
     out = tmp_path / "runs" / "a"
     with atomic_folder(out) as tmp:
