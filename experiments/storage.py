@@ -35,6 +35,8 @@ FSYNC_EVERY_S = 1.0
 
 
 def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder; its renames are durable without this
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
