@@ -35,7 +35,7 @@ FSYNC_EVERY_S = 1.0
 
 
 def _fsync_dir(path: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder; its renames are durable without this
+    if os.name == "nt":  # os.open cannot open a folder on Windows; NTFS journals renames
         return
     fd = os.open(path, os.O_RDONLY)
     try:
