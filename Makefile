@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml scripts/find_python.sh
 	@touch $(STAMP)
 
 run: setup
-	$(VENV)/bin/cislab run $(SCENARIO) --out $(OUT)
+	$(VENV)/bin/cislab run $(SCENARIO) --out $(OUT) --replace
 
 test: setup
 	$(VENV)/bin/ruff check .

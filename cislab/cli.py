@@ -31,6 +31,14 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(code=2)
 
 
+ReplaceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace", help="Replace an earlier CIS Lab output in --out (never other files)."
+    ),
+]
+
+
 def _scenario_and_overrides(scenario: str | None, settings: list[str] | None):
     from cislab.model.scenarios import ScenarioError, load_scenario, parse_assignments
 
@@ -51,20 +59,36 @@ def run(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    replace: ReplaceOpt = False,
 ) -> None:
     """Run one scenario and write summary.json plus tidy tables."""
-    from cislab.model.outputs import TableFormat
+    from cislab.model.outputs import TableFormat, atomic_folder
+    from cislab.model.safe_output import OutputError, quoted
 
     if fmt not in {f.value for f in TableFormat}:
         fail(f"--format = {fmt!r}: allowed: parquet, csv")
     sc, _ = _scenario_and_overrides(scenario, settings)
+    out = out or Path("runs") / f"{sc.meta.name}-seed{seed}"
+    start = time.perf_counter()
+    try:  # the folder is checked and locked before the run, written only once it is complete
+        with atomic_folder(out, "run", replace) as tmp:
+            result = _simulate(sc, seed, months, start)
+            result.write_into(tmp, fmt, _run_figures(result, sc, seed))
+    except OutputError as exc:
+        fail(str(exc))
+    except OSError as exc:  # e.g. the disk filled up: nothing was written (all files or none)
+        fail(f"--out {quoted(out)}: cannot write ({exc.strerror or exc}); nothing was written")
+    print_summary(result.summary, title=f"{sc.meta.title.en or sc.meta.name} — seed {seed}")
+    console.print(f"[dim]wrote {out}/ in {time.perf_counter() - start:.2f} s[/]")
+
+
+def _simulate(sc, seed: int, months: int | None, start: float):
+    """Build and step the model with a progress bar (shown after a second); its result."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cislab.model.api import build, collect
 
     model = build(sc, seed=seed, months=months)
-    out = out or Path("runs") / f"{sc.meta.name}-seed{seed}"
-    start = time.perf_counter()
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -78,20 +102,23 @@ def run(
         while model.running:
             model.step()
             bar.update(task, completed=model.month, visible=time.perf_counter() - start > 1.0)
-    result = collect(model)
-    files = {}
-    if model.after is not None:  # the adoption curve of the post-contract phase
-        from cislab.figures import adoption_png
+    return collect(model)
 
-        files["adoption.png"] = adoption_png(
+
+def _run_figures(result, sc, seed: int) -> dict[str, bytes]:
+    """Figures written beside the tables: the adoption curve of the post-contract phase."""
+    if result.model.after is None:
+        return {}
+    from cislab.figures import adoption_png
+
+    return {
+        "adoption.png": adoption_png(
             result.timeseries,
             sc.meta.start_year,
             sc.contract_months,
             f"{sc.meta.title.en or sc.meta.name} — seed {seed}",
         )
-    result.write(out, fmt, files)
-    print_summary(result.summary, title=f"{sc.meta.title.en or sc.meta.name} — seed {seed}")
-    console.print(f"[dim]wrote {out}/ in {time.perf_counter() - start:.2f} s[/]")
+    }
 
 
 SUMMARY_ROWS = [
@@ -181,6 +208,7 @@ def validate_cases(
         int | None, typer.Option(min=1, help="Processes (default: all cores).")
     ] = None,
     out: Annotated[Path, typer.Option(help="Report folder.")] = Path("runs/validation"),
+    replace: ReplaceOpt = False,
 ) -> None:
     """Compare every real case's published results with simulated 90% bands.
 
@@ -189,14 +217,24 @@ def validate_cases(
     from rich.progress import Progress
 
     from cislab import validate_cases as vc
+    from cislab.model.outputs import atomic_folder
+    from cislab.model.safe_output import OutputError, quoted
 
     case_list = vc.cases()
     total = seeds * sum(1 for c in case_list if c.checks)
-    with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
-        task = bar.add_task("validating cases", total=total)
-        values = vc.simulate(case_list, seeds, workers, progress=lambda: bar.advance(task))
-    frame = vc.report(case_list, values)
-    vc.write(frame, out, seeds)
+    try:  # checked and locked before the runs, written only once the report is complete
+        with atomic_folder(out, "validation", replace) as tmp:
+            with Progress(
+                console=err_console, transient=True, disable=not err_console.is_terminal
+            ) as bar:
+                task = bar.add_task("validating cases", total=total)
+                values = vc.simulate(case_list, seeds, workers, progress=lambda: bar.advance(task))
+            frame = vc.report(case_list, values)
+            vc.write_into(frame, tmp, seeds)
+    except OutputError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"--out {quoted(out)}: cannot write ({exc.strerror or exc}); nothing was written")
     table = Table(title=f"Published results against simulated 90% bands ({seeds} seeds)")
     for column in ("case", "metric", "published", "sim 5%", "median", "sim 95%", "inside"):
         table.add_column(column, justify="left" if column in ("case", "metric") else "right")

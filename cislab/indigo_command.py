@@ -2,14 +2,13 @@
 
 Kept apart from `cislab/cli.py` so the importer's front end reads on one screen; the importer's
 logic lives in `importers/indigo.py` and is imported inside the command, so `cislab --help`
-stays fast. Bad input (unknown id, unwritable file) exits 2 with one line and writes nothing.
+stays fast. Bad input (unknown id, unwritable file, a file that exists without --replace)
+exits 2 with one line and writes nothing.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -49,6 +48,9 @@ def import_indigo(
             help="Search the 320 projects by id, title, country, sector and organisations.",
         ),
     ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite the scenario file if it exists.")
+    ] = False,
 ) -> None:
     """Write a runnable scenario TOML from one INDIGO impact-bond record, or search them.
 
@@ -76,8 +78,12 @@ def import_indigo(
         sys.stdout.write(text)
         return
     target = out or Path(f"{result.name}.toml")
-    try:
-        write_atomically(target, text)
+    from cislab.model.safe_output import OutputError, write_file
+
+    try:  # refused if it exists (unless --replace); a temporary file, then renamed
+        write_file(target, text.encode("utf-8"), replace, "--out" if out else "scenario file")
+    except OutputError as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
     console.print(f"[green]wrote[/] {target} — {result.data['meta']['title']['en']}")
@@ -102,19 +108,6 @@ def check_round_trip(text: str) -> None:
         validate_data(tomllib.loads(text))
     except (ScenarioError, tomllib.TOMLDecodeError) as exc:  # a bug, never bad user input
         fail(f"the imported scenario does not validate: {exc}")
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: all or nothing."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def show_matches(dataset, text: str) -> None:

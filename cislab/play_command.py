@@ -31,6 +31,13 @@ def play(
         fail(f"--lang = {lang!r}: allowed: fr, en")
     if screenshots is not None and not autoplay:
         fail("--screenshots needs --autoplay")
+    if export is not None and (export.exists() or export.is_symlink()) and not export.is_dir():
+        from cislab.model.safe_output import quoted
+
+        fail(
+            f"--export {quoted(export)}: exists and is not a folder; "
+            "give a folder (each export is a new folder in it)"
+        )
     if scenario is not None:
         from cislab.model.scenarios import ScenarioError, load_scenario
 

@@ -251,11 +251,16 @@ def figure(frame: pd.DataFrame, path: Path) -> None:
     plt.close(fig)
 
 
-def write(frame: pd.DataFrame, out: Path, seeds: int) -> None:
-    """report.md, report.csv and report.png, all or nothing."""
+def write(frame: pd.DataFrame, out: Path, seeds: int, replace: bool = False) -> None:
+    """report.md, report.csv and report.png, all or nothing (safe_output's rules on `out`)."""
     from cislab.model.outputs import atomic_folder
 
-    with atomic_folder(out) as tmp:
-        frame.to_csv(tmp / "report.csv", index=False)
-        (tmp / "report.md").write_text(to_markdown(frame, seeds))
-        figure(frame, tmp / "report.png")
+    with atomic_folder(out, "validation", replace) as tmp:
+        write_into(frame, tmp, seeds)
+
+
+def write_into(frame: pd.DataFrame, folder: Path, seeds: int) -> None:
+    """report.md, report.csv and report.png into a folder the caller holds."""
+    frame.to_csv(folder / "report.csv", index=False)
+    (folder / "report.md").write_text(to_markdown(frame, seeds))
+    figure(frame, folder / "report.png")

@@ -19,8 +19,10 @@ from typing import Any
 from cislab.experiments import manifest as manifest_io
 from cislab.experiments.executors import Executor, make_executor
 from cislab.experiments.plan import Plan
+from cislab.experiments.spec import ExperimentError
 from cislab.experiments.storage import ResultStore
 from cislab.experiments.worker import Task, run_chunk
+from cislab.model.safe_output import OutputError, claim_folder
 
 Progress = Callable[[int, int, int], None]  # (runs done in total, runs planned, runs failed)
 
@@ -75,8 +77,13 @@ def sweep(
 ) -> SweepReport:
     """Run the plan's missing runs into `out`; safe to interrupt and to call again.
 
-    Raises ExperimentError (one line) before any run if `out` holds another design or is busy.
+    Raises ExperimentError (one line) before any run if `out` holds another design or is busy,
+    or is not a folder CIS Lab may write (see model/safe_output.py: it is claimed first).
     """
+    try:
+        claim_folder(out, plan.kind)
+    except OutputError as exc:
+        raise ExperimentError(str(exc)) from None
     out = Path(out)
     old = manifest_io.check_compatible(out, plan)
     store = ResultStore(out, batch_rows=batch_rows)

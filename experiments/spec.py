@@ -103,7 +103,9 @@ class Sensitivity(Strict):
 
 
 class Experiment(Strict):
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    # Not starting with a dot: the name is the default output folder (runs/NAME), and `..`
+    # would write into the current folder.
+    name: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
     description: str = ""
     scenario: str = "default"
     months: int | None = Field(None, ge=1, le=1200)

@@ -15,7 +15,6 @@ Layout of an output folder:
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import time
@@ -26,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 from cislab.experiments.spec import ExperimentError
+from filelock import FileLock, Timeout
 
 KEY = ("point_id", "seed")
 RESULTS = "results"
@@ -35,6 +35,8 @@ FSYNC_EVERY_S = 1.0
 
 
 def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # os.open cannot open a folder on Windows; NTFS journals renames
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -80,7 +82,7 @@ class ResultStore:
         self.pending = 0  # rows in the journal not yet in a part
         self.schema: pa.Schema | None = None
         self._journal = None
-        self._lock = None
+        self._lock: FileLock | None = None
         self._last_sync = 0.0
         self.rows_written = 0
 
@@ -121,26 +123,19 @@ class ResultStore:
         self._release_lock()
 
     def _acquire_lock(self) -> None:
-        self._lock = (self.out / LOCK).open("a+")
+        # filelock, not fcntl: the same lock on Windows, where workshop trainers run sweeps.
+        lock = FileLock(self.out / LOCK, timeout=0)
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.seek(0)
-            holder = self._lock.read().strip() or "?"
-            self._lock.close()
-            self._lock = None
+            lock.acquire()
+        except Timeout:
             raise ExperimentError(
-                f"{self.out} is in use by another sweep (pid {holder}); wait for it or use --out"
+                f"{self.out} is in use by another sweep; wait for it or use --out"
             ) from None
-        self._lock.seek(0)
-        self._lock.truncate()
-        self._lock.write(str(os.getpid()))
-        self._lock.flush()
+        self._lock = lock
 
     def _release_lock(self) -> None:
         if self._lock is not None:
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
+            self._lock.release()
             self._lock = None
 
     # ------------------------------------------------------------------ writing

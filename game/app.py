@@ -143,12 +143,20 @@ class App:
         return self.manager.calculate_scaled_mouse_position(pos)
 
     def shoot(self, name: str) -> Path | None:
-        """Save the canvas as `NN_name.png` in the screenshot folder (if one was given)."""
+        """Save the canvas as `NN_name.png` in the screenshot folder (if one was given).
+
+        Never over an existing file: a second session in the same folder (its count starts at 1
+        again) writes `NN_name-2.png`, keeping the first session's pictures.
+        """
         if self.screenshots is None:
             return None
         self.screenshots.mkdir(parents=True, exist_ok=True)
         self.shot_count += 1
         path = self.screenshots / f"{self.shot_count:02d}_{name}.png"
+        copy = 2
+        while path.exists() or path.is_symlink():
+            path = self.screenshots / f"{self.shot_count:02d}_{name}-{copy}.png"
+            copy += 1
         pygame.image.save(self.canvas, str(path))
         self.shot_names.append(name)
         return path

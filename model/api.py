@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 from cislab.model.cis_model import CISModel
-from cislab.model.outputs import TableFormat, write_run
+from cislab.model.outputs import TableFormat, write_run, write_run_files
 from cislab.model.schema import Scenario
 from cislab.model.summary import beneficiaries, cohorts, summary, timeseries
 
@@ -52,10 +52,36 @@ class RunResult:
         out: str | Path,
         fmt: TableFormat | str = TableFormat.parquet,
         files: dict[str, bytes] | None = None,
+        replace: bool = False,
     ) -> Path:
-        """Write every table, the summary, the scenario and any extra `files` (e.g. figures)."""
+        """Write every table, the summary, the scenario and any extra `files` (e.g. figures).
+
+        `out` must be new, empty, or (with `replace=True`) an earlier CIS Lab output; anything
+        else raises `cislab.model.safe_output.OutputError` and nothing is written.
+        """
         return write_run(
             Path(out),
+            self.summary,
+            self.tables(),
+            TableFormat(fmt),
+            self.model.config.model_dump_json(indent=2),
+            files,
+            replace,
+        )
+
+    def write_into(
+        self,
+        folder: Path,
+        fmt: TableFormat | str = TableFormat.parquet,
+        files: dict[str, bytes] | None = None,
+    ) -> None:
+        """The same files into a folder the caller holds (from `outputs.atomic_folder`).
+
+        Why: the CLI claims and locks its `--out` before the run starts, so a refused folder
+        or a second writer costs no simulation time.
+        """
+        write_run_files(
+            folder,
             self.summary,
             self.tables(),
             TableFormat(fmt),

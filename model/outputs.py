@@ -1,14 +1,13 @@
-"""Writing a run's folder: all files or none.
+"""Writing a run's folder: all files or none, and never over what CIS Lab did not write.
 
 Files are written into a temporary sibling folder which replaces the target only once complete,
-so an interrupted or failed run never leaves a half-written output behind.
+so an interrupted or failed run never leaves a half-written output behind. The rules on which
+folders may be written or replaced live in `safe_output` (shared by every writer).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from cislab.model.safe_output import output_folder
 
 
 class TableFormat(StrEnum):
@@ -24,19 +24,14 @@ class TableFormat(StrEnum):
 
 
 @contextmanager
-def atomic_folder(out: Path) -> Iterator[Path]:
-    """Yield a temporary sibling folder that replaces `out` only if the block completes."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+def atomic_folder(out: Path, kind: str = "run", replace: bool = False) -> Iterator[Path]:
+    """Yield a temporary sibling folder that becomes `out` only if the block completes.
+
+    Raises `safe_output.OutputError` (before the block runs) if `out` is not a folder CIS Lab
+    may write: see `safe_output.output_folder`.
+    """
+    with output_folder(out, kind, replace) as tmp:
         yield tmp
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def write_run(
@@ -46,17 +41,33 @@ def write_run(
     fmt: TableFormat = TableFormat.parquet,
     scenario_toml: str | None = None,
     files: dict[str, bytes] | None = None,
+    replace: bool = False,
 ) -> Path:
-    """Write summary.json, one file per table and any extra files into `out`, atomically."""
-    with atomic_folder(out) as tmp:
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-        for name, frame in tables.items():
-            if fmt == TableFormat.parquet:
-                frame.to_parquet(tmp / f"{name}.parquet", index=False)
-            else:
-                frame.to_csv(tmp / f"{name}.csv", index=False)
-        if scenario_toml is not None:
-            (tmp / "scenario.json").write_text(scenario_toml)
-        for name, content in (files or {}).items():
-            (tmp / name).write_bytes(content)
+    """Write summary.json, one file per table and any extra files into `out`, atomically.
+
+    An existing `out` is replaced only if CIS Lab wrote it and `replace` is set.
+    """
+    with atomic_folder(out, "run", replace) as tmp:
+        write_run_files(tmp, summary, tables, fmt, scenario_toml, files)
     return Path(out)
+
+
+def write_run_files(
+    folder: Path,
+    summary: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    fmt: TableFormat = TableFormat.parquet,
+    scenario_toml: str | None = None,
+    files: dict[str, bytes] | None = None,
+) -> None:
+    """The run's files into `folder` (a temporary folder from `atomic_folder`)."""
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    for name, frame in tables.items():
+        if fmt == TableFormat.parquet:
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+        else:
+            frame.to_csv(folder / f"{name}.csv", index=False)
+    if scenario_toml is not None:
+        (folder / "scenario.json").write_text(scenario_toml)
+    for name, content in (files or {}).items():
+        (folder / name).write_bytes(content)

@@ -69,7 +69,12 @@ def test_validate_cases_command_writes_its_report(tmp_path):
         app, ["validate-cases", "--seeds", "2", "--workers", "1", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["report.csv", "report.md", "report.png"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".cislab-output",  # the marker: a later --replace may replace this folder, nothing else
+        "report.csv",
+        "report.md",
+        "report.png",
+    ]
     frame = pd.read_csv(out / "report.csv")
     assert list(frame.columns[:7]) == [
         "case",

@@ -70,6 +70,7 @@ def test_run_with_overrides_months_and_csv(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.suffix for p in out.iterdir()) == [
+        "",  # .cislab-output, the marker of a CIS Lab output folder
         ".csv",
         ".csv",
         ".csv",

@@ -3,6 +3,8 @@ the debrief (scores, perverse incentives and when, predictions against results, 
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ from cislab.game.i18n import has, tr
 from cislab.game.scenes.base import Rect, Scene
 from cislab.game.widgets import charts, territory_map, text
 from cislab.model.api import RunResult
+from cislab.model.safe_output import OutputError, new_folder
 
 AUTO_YEAR_SECONDS = 0.6
 AFTER_COLUMNS = (
@@ -386,6 +389,13 @@ class AfterScene(Scene):
         )
 
 
+def export_stem(case: str, when: datetime | None = None) -> str:
+    """The name of an export folder: local time to the minute, then the case's name."""
+    when = when or datetime.now()
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", case).strip("-")[:40] or "session"
+    return f"{when:%Y-%m-%d_%H%M}-{safe}"
+
+
 class DebriefScene(Scene):
     name = "debrief"
 
@@ -529,8 +539,20 @@ class DebriefScene(Scene):
         )
 
     def export(self, out: Path | None = None) -> Path:
-        """CSV tables and PNG charts (and this screen) for the workshop's wrap-up."""
-        out = Path(out or self.app.export_dir)
+        """CSV tables and PNG charts (and this screen) for the workshop's wrap-up.
+
+        Each export is a new folder inside `out` (default `cislab-debrief/`), named by the time
+        and the case (`2026-12-03_0412-peterborough`, `-2` … if taken): a second export, or a
+        second group's, never overwrites the first. Returns that folder.
+        """
+        base = Path(out or self.app.export_dir)
+        final = new_folder(base, export_stem(self.session.base.meta.name), "debrief", self._fill)
+        self.exported = final
+        self.app.notify(tr("toast.exported", path=str(final)), 5.0)
+        return final
+
+    def _fill(self, out: Path) -> None:
+        """Write the export's files into `out` (a temporary folder, renamed once complete)."""
         debrief.export_tables(out, self.result, self.session.predictions, self.session.log)
         pygame.image.save(self.app.canvas, str(out / "debrief.png"))
         size = (900, 420)
@@ -548,18 +570,12 @@ class DebriefScene(Scene):
             hidden = Rect(-2000, 0, 10, 10)
             after.draw_curves(surf, Rect(10, 10, size[0] - 20, size[1] - 20), hidden, hidden)
             pygame.image.save(surf, str(out / "chart_adoption.png"))
-        self.exported = out
-        self.app.notify(tr("toast.exported", path=str(out)), 5.0)
-        return out
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
             return
         if name == "export":
-            try:
-                self.export()
-            except OSError as exc:
-                self.app.notify(tr("toast.save_failed", error=str(exc)), 5.0)
+            self._export_or_say()
         elif name == "explore":
             from cislab.game.scenes.overlays import ExploreScene
 
@@ -574,9 +590,16 @@ class DebriefScene(Scene):
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key == pygame.K_x:
-            self.export()
+            self._export_or_say()
             return True
         return False
+
+    def _export_or_say(self) -> None:
+        """Export; a folder that cannot be written is a message on screen, the game goes on."""
+        try:
+            self.export()
+        except (OSError, OutputError) as exc:
+            self.app.notify(tr("toast.save_failed", error=str(exc)), 5.0)
 
     def autoplay(self) -> None:
         if self.exported is None:

@@ -38,7 +38,8 @@ def test_autoplay_screenshots_every_scene(lang, scenario):
     assert len(pngs) == len(names)
     blank = [p.name for p in pngs if not nonblank(p)]
     assert blank == []
-    assert (out / "debrief" / "summary.csv").exists()
+    # the export: a new folder per session, named by time and case
+    assert list((out / "debrief").glob(f"????-??-??_????-{scenario}*/summary.csv"))
 
 
 def test_help_overlay_and_language_switch_screens(make_app):
@@ -107,3 +108,14 @@ def test_field_marker_labels_stay_inside_and_apart():
                 assert not a.colliderect(b), (x1, x2)
     (alone,) = mark_labels([FIELD.left + 2], sizes[:1], 400, FIELD.left, FIELD.right)
     assert alone.left >= FIELD.left
+
+
+def test_a_second_session_keeps_the_first_sessions_screenshots(make_app, tmp_path):
+    d = make_app(lang="en", screenshots=tmp_path / "shots")
+    d.pump(2)
+    first = d.app.shoot("title")
+    first_bytes = first.read_bytes()
+    d.app.shot_count = 0  # what a new session in the same folder starts from
+    second = d.app.shoot("title")
+    assert first.name == "01_title.png" and second.name == "01_title-2.png"
+    assert first.read_bytes() == first_bytes and nonblank(second)

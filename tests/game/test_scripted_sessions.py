@@ -128,7 +128,8 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
     assert session.years_after == session.horizon_years == 10
     snap()
     d.click("export")
-    out = app.export_dir
+    out = d.scene.exported  # a new folder inside the export folder
+    assert out is not None and out.parent == app.export_dir
     for name in ("summary.csv", "timeseries.csv", "predictions.csv", "decisions.csv"):
         assert (out / name).stat().st_size > 0
     assert nonblank(out / "debrief.png")
@@ -136,6 +137,11 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
     for name in ("chart_effects.png", "chart_indices.png", "chart_money.png", "chart_adoption.png"):
         assert nonblank(out / name, min_colours=15)
     assert "hard cases" in (out / "predictions.csv").read_text(encoding="utf-8")
+    first = (out / "summary.csv").read_bytes()
+    d.key(pygame.K_x)  # a second export: a new folder beside the first, which is kept
+    again = d.scene.exported
+    assert again != out and again.parent == out.parent and (again / "summary.csv").is_file()
+    assert (out / "summary.csv").read_bytes() == first
     assert seen == ["title", "scenario", "roles", "contract", "predict", "play", "after", "debrief"]
     assert all(nonblank(p) for p in shots.glob("*.png"))
 
