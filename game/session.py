@@ -3,8 +3,12 @@
 Pure Python (no pygame), so the scripted tests and the autoplay drive the same object the
 screens do. A turn is a quarter (or a year): it opens (an event may arrive, a snapshot is kept
 for undo), each human role decides, then the model runs month by month. Undo restores the
-snapshot of the previous turn's opening; a fork keeps a copy of the whole session to return to;
-save and load write the session to one file.
+snapshot of the previous turn's opening; a fork keeps a copy of the whole session to return to.
+
+Every move that changes the model is also written to `journal` (a decision with its turn and
+month, the event the seed drew, the months run, a turn's end, a year after the contract). A save
+is that journal with the scenario, seed and settings (`game.savefile`); loading rebuilds the model
+and replays the journal, so a save is data and restores exactly — never pickled objects.
 
 After the contract's last month the model goes on for `horizon_years` (the post-contract phase:
 adoption, scale-up or stop across territories); the session plays it a year at a time.
@@ -12,35 +16,49 @@ adoption, scale-up or stop across territories); the session plays it a year at a
 
 from __future__ import annotations
 
-import pickle
+import hashlib
+import json
+from copy import deepcopy
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cislab.game import decisions
+from cislab.game import decisions, savefile, saves
 from cislab.game.decisions import ROLES
 from cislab.game.events import apply_event, draw_event
 from cislab.game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
 from cislab.game.negotiation import Negotiation
+from cislab.game.savefile import SaveData, SaveError, Timeline, shorten
 from cislab.model.api import RunResult, build, collect
 from cislab.model.cis_model import CISModel
 from cislab.model.scenarios import load_scenario
+from cislab.model.schema import Scenario
 
-SAVE_VERSION = 2  # 2: sessions play a post-contract horizon
+from cislab import __version__ as cislab_version
+
 UNDO_DEPTH = 12
 TURN_LENGTHS = {"quarter": 3, "year": 12}
 
 
 class SessionError(ValueError):
-    """A session file that cannot be read, or a move that makes no sense now; one line."""
+    """A move that makes no sense now; one line."""
+
+
+class ReplayError(SessionError):
+    """A save whose decisions do not replay to the point it recorded."""
 
 
 class Session:
-    def __init__(self, scenario: str = "default", seed: int = 0, lang: str = "en") -> None:
-        self.scenario = scenario
+    def __init__(
+        self, scenario: str | Path | Scenario = "default", seed: int = 0, lang: str = "en"
+    ) -> None:
+        # `base` is the scenario as data: the model, the negotiation and a save all use it, so a
+        # session restores even when the user's .toml file it came from is gone or changed.
+        self.base = load_scenario(scenario)  # raises ScenarioError for an unknown scenario
+        self.scenario = self.base.meta.name if isinstance(scenario, Scenario) else str(scenario)
         self.seed = seed
         self.lang = lang
-        self.base = load_scenario(scenario)  # raises ScenarioError for an unknown scenario
         self.humans: list[str] = []
         self.turn_months = TURN_LENGTHS["quarter"]
         self.terms: dict[str, Any] = values_from(self.base, CONTRACT_LEVERS)
@@ -52,12 +70,13 @@ class Session:
         self.turn_start = 0
         self.turn_open = False
         self.log: list[dict[str, Any]] = []
+        self.journal: list[dict[str, Any]] = []  # what a replay needs, in order (see savefile)
         self.events_seen: list[str] = []
         self.event: tuple[str, dict[str, Any]] | None = None
         self.event_rng = np.random.default_rng([seed, 6])
         self.signed_by_human = False
-        self._undo: list[bytes] = []
-        self.forks: list[tuple[int, bytes]] = []
+        self._undo: list[dict[str, Any]] = []
+        self.forks: list[tuple[int, dict[str, Any]]] = []
         self._result: RunResult | None = None
 
     # ------------------------------------------------------------------ set-up
@@ -80,7 +99,7 @@ class Session:
         self.horizon_years = int(HORIZON.clamp(years))
 
     def begin_negotiation(self) -> Negotiation:
-        self.negotiation = Negotiation(self.scenario, self.seed, self.terms)
+        self.negotiation = Negotiation(self.base, self.seed, self.terms)
         return self.negotiation
 
     def settle_ai_moves(self) -> None:
@@ -97,7 +116,7 @@ class Session:
         """Build the model on the agreed terms and open the first turn."""
         if self.negotiation is not None:
             self.terms = dict(self.negotiation.terms)
-        self.model = build(self.scenario, seed=self.seed, overrides=self.overrides)
+        self.model = build(self.base, seed=self.seed, overrides=self.overrides)
         if not self.model.signed and self.is_human("investor"):
             self.model.sign()  # the human investor accepted terms the model's would refuse
             self.signed_by_human = True
@@ -145,6 +164,7 @@ class Session:
             self.events_seen.append(name)
             self.event = (name, details)
             self._record("event", "world", {"event": name, **details})
+            self._journal("event", event=name)
         self.turn_start = model.month
         self.turn_open = True
         self._undo.append(self._snapshot())
@@ -156,14 +176,26 @@ class Session:
         changed = decisions.apply(self._need_model(), role, values)
         for key, value in changed:
             self._record("decision", role, {"decision": key, "value": value})
+            self._journal("decision", role=role, decision=key, value=_plain(value))
 
     def step_month(self) -> bool:
         """Run one month of the contract's turn; True while the turn goes on."""
         model = self._need_model()
         if not self.in_contract:
             return False
+        start = model.month
         model.step()
         self._result = None
+        last = self.journal[-1] if self.journal else None
+        if (
+            last is not None
+            and last["kind"] == "months"
+            and last["turn"] == self.turn
+            and last["month"] + last["count"] == start
+        ):
+            last["count"] += 1
+        else:
+            self._journal("months", month=start, count=1)
         return self.in_contract and model.month - self.turn_start < self.turn_months
 
     def run_turn(self) -> None:
@@ -180,13 +212,14 @@ class Session:
         model = self._need_model()
         if self.in_contract:
             raise SessionError("the contract is still running")
-        months = 0
+        start, months = model.month, 0
         while model.running and months < 12:
             model.step()
             months += 1
         if months:
             self._result = None
             self._record("after_year", "world", {"year": self.years_after})
+            self._journal("after_year", month=start, months=months)
         return months
 
     def run_after(self) -> None:
@@ -196,6 +229,7 @@ class Session:
 
     def close_turn(self) -> None:
         model = self._need_model()
+        self._journal("end_turn")
         for role in ROLES:
             if role not in self.humans:
                 self._record("agent", role, decisions.agent_report(model, role, self.turn_start))
@@ -213,7 +247,7 @@ class Session:
         if not self.can_undo:
             raise SessionError("nothing to undo yet")
         self._undo.pop()
-        self._restore(pickle.loads(self._undo[-1]))
+        self._restore(self._undo[-1])
 
     def fork(self) -> int:
         """Keep a copy of the session here, to come back and decide differently."""
@@ -223,8 +257,8 @@ class Session:
     def return_to_fork(self) -> int:
         if not self.forks:
             raise SessionError("no fork to return to")
-        month, blob = self.forks[-1]
-        self._restore(pickle.loads(blob))
+        month, snapshot = self.forks[-1]
+        self._restore(snapshot)
         self._undo = [self._snapshot()]
         return month
 
@@ -243,42 +277,164 @@ class Session:
         month = self.model.month if self.model is not None else 0
         self.log.append({"month": month, "turn": self.turn, "kind": kind, "role": role, **data})
 
-    # ------------------------------------------------------------------ snapshots and files
-    _TRANSIENT = ("_undo", "forks", "_result")
+    def _journal(self, kind: str, month: int | None = None, **data: Any) -> None:
+        if month is None:
+            month = self.model.month if self.model is not None else 0
+        self.journal.append({"kind": kind, "turn": self.turn, "month": month, **data})
+
+    # ------------------------------------------------------------------ snapshots
+    # In memory only (undo, forks): deep copies of this object's own state, never a file.
+    _TRANSIENT = ("_undo", "forks", "_result", "lang")
 
     def _state(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
 
-    def _snapshot(self) -> bytes:
-        return pickle.dumps(self._state(), protocol=pickle.HIGHEST_PROTOCOL)
+    def _snapshot(self) -> dict[str, Any]:
+        return deepcopy(self._state())
 
-    def _restore(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+    def _restore(self, snapshot: dict[str, Any]) -> None:
+        self.__dict__.update(deepcopy(snapshot))  # the snapshot stays intact for another restore
         self._result = None
 
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        blob = {"version": SAVE_VERSION, "state": self._state(), "forks": self.forks}
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
-        return path
+    # ------------------------------------------------------------------ saves
+    def to_save(self) -> dict[str, Any]:
+        """The session as save data (see `game.savefile`): what was chosen, never objects."""
+        self._need_model()
+        neg = self.negotiation.history if self.negotiation is not None else []
+        turn = next(k for k, v in TURN_LENGTHS.items() if v == self.turn_months)
+        return {
+            "format": savefile.FORMAT,
+            "version": savefile.VERSION,
+            "cislab_version": cislab_version,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "case": self.base.meta.name,
+            "scenario_source": self.scenario[:1000],
+            "scenario": self.base.model_dump(mode="json"),
+            "seed": self.seed,
+            "settings": {
+                "humans": list(self.humans),
+                "turn": turn,
+                "horizon_years": self.horizon_years,
+                "terms": {k: _plain(v) for k, v in self.terms.items()},
+            },
+            "negotiation": [
+                {"role": r, "move": m, "terms": {k: _plain(v) for k, v in t.items()}}
+                for r, m, t in neg[: savefile.MAX_NEGOTIATION]
+            ],
+            "predictions": {
+                k: _plain(v) for k, v in self.predictions.items() if k in savefile.PREDICTION_KEYS
+            },
+            "signed_by_human": self.signed_by_human,
+            "session": _timeline(self._state()),
+            "forks": [_timeline(state) for _, state in self.forks[-savefile.MAX_FORKS :]],
+        }
+
+    def save(self, path: str | Path, overwrite: bool = False) -> Path:
+        """Write the session as JSON, atomically; an existing file only with `overwrite`."""
+        try:
+            raw = savefile.dumps(self.to_save())
+        except ValueError as exc:  # e.g. a scenario holding an infinite number
+            if isinstance(exc, SaveError):
+                raise
+            name = Path(path).name
+            raise SaveError("save.error.write", name=name, problem=shorten(exc)) from None
+        return saves.write(Path(path), raw, overwrite=overwrite)
 
     @classmethod
-    def load(cls, path: str | Path) -> Session:
-        """A saved session (only open files you saved yourself: sessions are pickles)."""
+    def load(cls, path: str | Path, lang: str = "en") -> Session:
+        """A saved session, rebuilt by replay; the game's current `lang` is kept.
+
+        Raises `SaveError` (one line) for any file that is not a save this version replays."""
         path = Path(path)
+        data, base = saves.load(path)
         try:
-            blob = pickle.loads(path.read_bytes())
-        except FileNotFoundError:
-            raise SessionError(f"no saved session at {path}") from None
-        except Exception as exc:  # a truncated or foreign file: say so in one line
-            raise SessionError(f"{path}: not a CIS Lab session ({type(exc).__name__})") from None
-        if not isinstance(blob, dict) or blob.get("version") != SAVE_VERSION:
-            raise SessionError(f"{path}: not a CIS Lab session of this version")
-        session = cls.__new__(cls)
-        session._restore(blob["state"])
-        session.forks = blob.get("forks", [])
-        session._undo = [session._snapshot()] if session.model is not None else []
+            return cls.from_save(data, base, lang)
+        except SaveError:
+            raise
+        except Exception as exc:  # untrusted input drove the model: any failure is "cannot load"
+            raise SaveError("save.error.replay", name=path.name, problem=shorten(exc, 80)) from None
+
+    @classmethod
+    def from_save(cls, data: SaveData, base: Scenario, lang: str = "en") -> Session:
+        """Rebuild the model from scenario and seed, then re-apply every recorded decision."""
+        session = cls._replay(data, base, data.session, lang)
+        session.forks = [
+            (fork.position.month, cls._replay(data, base, fork, lang)._snapshot())
+            for fork in data.forks
+        ]
         return session
+
+    @classmethod
+    def _replay(cls, data: SaveData, base: Scenario, timeline: Timeline, lang: str) -> Session:
+        s = cls(base, seed=data.seed, lang=lang)
+        s.scenario = data.scenario_source
+        settings = data.settings
+        s.set_roles(list(settings.humans), settings.turn)
+        s.terms = dict(settings.terms)
+        s.horizon_years = settings.horizon_years
+        s.predictions = data.predictions.model_dump(exclude_none=True)
+        history = [(m.role, m.move, dict(m.terms)) for m in data.negotiation]
+        s.negotiation = Negotiation.concluded(base, data.seed, s.terms, history)
+        s.start()
+        if s.signed_by_human != data.signed_by_human:
+            raise ReplayError("the investor's signature differs")
+        for i, entry in enumerate(timeline.journal):
+            want = entry.model_dump()
+            if i >= len(s.journal):
+                s._replay_entry(want)
+            if i >= len(s.journal) or s.journal[i] != want:
+                got = s.journal[i] if i < len(s.journal) else "nothing"
+                raise ReplayError(f"entry {i}: saved {shorten(want, 60)}, now {shorten(got, 60)}")
+        if len(s.journal) != len(timeline.journal):
+            raise ReplayError(f"entry {len(timeline.journal)}: replay drew an event the save lacks")
+        model = s._need_model()
+        where = {"turn": s.turn, "month": model.month, "turn_open": s.turn_open}
+        saved = timeline.position.model_dump()
+        if where != saved:
+            raise ReplayError(f"the replay ends at {where}, the save at {saved}")
+        if ledger_check(model) != timeline.check.model_dump():
+            raise ReplayError(f"month {model.month}: the ledger differs from the saved one")
+        s._undo = [s._snapshot()]
+        return s
+
+    def _replay_entry(self, entry: dict[str, Any]) -> None:
+        kind = entry["kind"]
+        if kind == "decision":
+            self.decide(entry["role"], {entry["decision"]: entry["value"]})
+        elif kind == "months":
+            for k in range(entry["count"]):
+                if not self.step_month() and k < entry["count"] - 1:
+                    raise ReplayError(f"month {self._need_model().month}: the turn is over")
+        elif kind == "end_turn":
+            self.close_turn()
+        elif kind == "after_year":
+            self.run_year()
+        else:  # an event the seed did not draw here
+            raise ReplayError(f"turn {entry['turn']}: no {entry.get('event')} event drawn")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON scalar (widgets may hand numpy numbers)."""
+    if isinstance(value, bool | str | None):
+        return value
+    if isinstance(value, np.integer | int):
+        return int(value)
+    return float(value)
+
+
+def ledger_check(model: CISModel) -> dict[str, Any]:
+    """Rows and a digest of the whole ledger: a replay must reproduce every payment exactly."""
+    frame = model.ledger.to_frame()
+    columns = [[str(c), frame[c].tolist()] for c in frame.columns]
+    digest = hashlib.sha256(json.dumps(columns, allow_nan=True).encode()).hexdigest()
+    return {"ledger_rows": len(frame), "ledger_sha256": digest}
+
+
+def _timeline(state: dict[str, Any]) -> dict[str, Any]:
+    """A session state's journal, where it stands and its ledger check."""
+    model = state["model"]
+    return {
+        "journal": deepcopy(state["journal"]),
+        "position": {"turn": state["turn"], "month": model.month, "turn_open": state["turn_open"]},
+        "check": ledger_check(model),
+    }
