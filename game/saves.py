@@ -109,8 +109,15 @@ def load(path: Path) -> tuple[SaveData, Scenario]:
 
 def write(path: Path, raw: bytes, overwrite: bool = False) -> Path:
     """Write `raw` to `path` atomically; an existing file is replaced only with `overwrite`."""
+    try:
+        return _write(path, raw, overwrite)
+    except OSError as exc:
+        raise SaveError("save.error.write", name=path.name, problem=exc.strerror or exc) from None
+
+
+def _write(path: Path, raw: bytes, overwrite: bool) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and not path.is_file():
+    if path.is_symlink() or (path.exists() and not path.is_file()):
         raise SaveError("save.error.not_file", name=path.name)
     if path.exists() and not overwrite:
         raise SaveError("save.error.slot_used", name=path.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from cislab.game import debrief
 from cislab.game.negotiation import Negotiation, NegotiationError
+from cislab.game.savefile import SaveError
 from cislab.game.session import Session, SessionError
 from cislab.model.scenarios import ScenarioError
 
@@ -60,7 +61,7 @@ def test_turns_undo_fork_save_load(tmp_path):
     assert s.model.operator.targeting == "hardest_first"
     with pytest.raises(SessionError):
         s.decide("state", {"audit_rate": 1.0})
-    path = s.save(tmp_path / "a.pkl")
+    path = s.save(tmp_path / "a.json")
     loaded = Session.load(path)
     assert loaded.model.month == 6 and loaded.humans == ["operator"]
     while not loaded.finished:
@@ -69,11 +70,11 @@ def test_turns_undo_fork_save_load(tmp_path):
 
 
 def test_bad_session_files_are_refused(tmp_path):
-    with pytest.raises(SessionError, match="no saved session"):
-        Session.load(tmp_path / "missing.pkl")
-    junk = tmp_path / "junk.pkl"
-    junk.write_bytes(b"not a pickle")
-    with pytest.raises(SessionError, match="not a CIS Lab session"):
+    with pytest.raises(SaveError, match="No save file"):
+        Session.load(tmp_path / "missing.json")
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(b"not a save")
+    with pytest.raises(SaveError, match="not a CIS Lab save"):
         Session.load(junk)
     with pytest.raises(SessionError):
         Session("default").set_roles(["king"])
