@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pygame
@@ -124,28 +125,28 @@ class SavesScene(Scene):
         self.mode = mode  # "save" or "load"
         self.confirm: int | None = None  # the used slot whose overwrite awaits confirmation
         self.slots: list[saves.SlotInfo] = []
+        self.folder_line = ""
+        self.notice = ""  # old pickle saves found, or every slot used
 
     def build_ui(self) -> None:
         folder = self.app.saves_dir
         self.slots = saves.list_slots(folder)
         x, w = 240, 800
         self.label("title", Rect(x, 62, w, 40), tr(f"saves.title_{self.mode}"), "@h1")
-        self.label("folder", Rect(x, 104, w, 24), tr("saves.folder", path=str(folder)))
         for i, info in enumerate(self.slots):
             y = 136 + i * 50
-            self.label(f"info:{info.slot}", Rect(x, y, 560, 42), self._describe(info))
+            line = text.fit(self._describe(info), 16, 540)
+            self.label(f"info:{info.slot}", Rect(x, y, 560, 42), line)
             button = self.button(f"slot:{info.slot}", Rect(x + 570, y, 230, 42), self._verb(info))
             if self.mode == "load" and not info.used:
                 button.disable()
+        self.folder_line = tr("saves.folder", path=_tilde(folder))
         old = saves.old_saves(folder)
-        notice = ""
+        self.notice = ""
         if old:
-            notice = tr("saves.old_pickle", name=str(old[0]))
+            self.notice = tr("saves.old_pickle", name=_tilde(old[0]))
         elif self.mode == "save" and all(s.used for s in self.slots):
-            notice = tr("saves.full")
-        self.label("notice", Rect(x, 540, w, 28), notice)
-        keys = "saves.keys" if self.mode == "save" else "saves.keys_load"
-        self.label("keys", Rect(x, 572, w, 24), tr(keys))
+            self.notice = tr("saves.full")
         self.button("close", Rect(540, 612, 200, 44), tr("ui.close"), cls="@primary")
 
     def _describe(self, info: saves.SlotInfo) -> str:
@@ -168,6 +169,10 @@ class SavesScene(Scene):
         box = Rect(220, 50, 840, 620)
         pygame.draw.rect(surface, (26, 39, 54), box, border_radius=10)
         pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=10)
+        text.draw_wrapped(surface, self.folder_line, Rect(240, 106, 800, 24), 14, text.MUTED)
+        text.draw_wrapped(surface, self.notice, Rect(240, 538, 800, 40), 15, (255, 200, 110))
+        keys = "saves.keys" if self.mode == "save" else "saves.keys_load"
+        text.draw_wrapped(surface, tr(keys), Rect(240, 584, 800, 22), 14, text.MUTED)
 
     def choose(self, slot: int) -> None:
         info = self.slots[slot - 1]
@@ -217,6 +222,14 @@ class SavesScene(Scene):
 
     def autoplay(self) -> None:
         self.app.stack.pop()
+
+
+def _tilde(path: Path) -> str:
+    """A path as a player reads it: under the home folder, from `~`."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 class HelpScene(Scene):
