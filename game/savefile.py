@@ -158,7 +158,7 @@ class Move(_Strict):
 class Settings(_Strict):
     humans: list[Role] = Field(max_length=len(ROLES))
     turn: Literal[TURNS]  # type: ignore[valid-type]
-    horizon_years: int = Field(ge=int(HORIZON.low), le=int(HORIZON.high))
+    horizon_years: int = Field(ge=0, le=1000)  # the scenario's own bound applies on top
     terms: dict[Short, Scalar] = Field(max_length=len(CONTRACT_LEVERS))
 
     @model_validator(mode="after")
@@ -236,7 +236,8 @@ class SaveData(_Strict):
 
     @model_validator(mode="after")
     def _date(self) -> SaveData:
-        datetime.fromisoformat(self.saved_at)  # ValueError: not a date
+        if datetime.fromisoformat(self.saved_at).tzinfo is None:  # ValueError: not a date
+            raise ValueError("saved_at: a date and time with its time zone")
         return self
 
 

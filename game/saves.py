@@ -59,11 +59,15 @@ def list_slots(folder: Path) -> list[SlotInfo]:
     out = []
     for slot in range(1, SLOTS + 1):
         path = slot_path(folder, slot)
-        if not (path.exists() or path.is_symlink()):
-            out.append(SlotInfo(slot, path, used=False))
-            continue
         try:
+            if not (path.exists() or path.is_symlink()):
+                out.append(SlotInfo(slot, path, used=False))
+                continue
             data, _ = parse(read_bytes(path), path.name)
+        except OSError as exc:  # e.g. a folder we may not read
+            error = SaveError("save.error.read", name=path.name, problem=exc.strerror or exc)
+            out.append(SlotInfo(slot, path, used=True, error=error))
+            continue
         except SaveError as exc:
             out.append(SlotInfo(slot, path, used=True, error=exc))
             continue
@@ -153,7 +157,10 @@ def _place_new(tmp: Path, path: Path) -> None:
 
 def old_saves(folder: Path) -> list[Path]:
     """Former pickle saves near the slots: reported as no longer supported, never opened."""
-    found = [home_dir() / OLD_SAVE]
-    if folder.is_dir():
-        found += sorted(folder.glob("*.pkl"))
-    return [p for p in dict.fromkeys(found) if p.is_file()]
+    try:
+        found = [home_dir() / OLD_SAVE]
+        if folder.is_dir():
+            found += sorted(folder.glob("*.pkl"))
+        return [p for p in dict.fromkeys(found) if p.is_file()]
+    except OSError:
+        return []

@@ -349,7 +349,12 @@ class Session:
 
         Raises `SaveError` (one line) for any file that is not a save this version replays."""
         path = Path(path)
-        data, base = saves.load(path)
+        try:
+            data, base = saves.load(path)
+        except SaveError:
+            raise
+        except Exception as exc:  # a file anyone can hand over: any failure is one line
+            raise SaveError("save.error.other", name=path.name, problem=shorten(exc, 80)) from None
         try:
             return cls.from_save(data, base, lang)
         except SaveError:
@@ -377,7 +382,8 @@ class Session:
         s.horizon_years = settings.horizon_years
         s.predictions = data.predictions.model_dump(exclude_none=True)
         history = [(m.role, m.move, dict(m.terms)) for m in data.negotiation]
-        s.negotiation = Negotiation.concluded(base, data.seed, s.terms, history)
+        if history:  # else the session started on the case's own terms, without negotiating
+            s.negotiation = Negotiation.concluded(base, data.seed, s.terms, history)
         s.start()
         if s.signed_by_human != data.signed_by_human:
             raise ReplayError("the investor's signature differs")

@@ -16,6 +16,7 @@ from cislab.game.scenes.base import Rect, Scene
 from cislab.game.whatif import OUTPUTS, WhatIf
 from cislab.game.widgets import charts, text
 from cislab.model.scenarios import ScenarioError, load_scenario
+from cislab.model.schema import Scenario
 
 DIM = (0, 0, 0, 170)
 
@@ -289,7 +290,7 @@ class ExploreScene(Scene):
     name = "explore"
     overlay = False
 
-    def __init__(self, app, scenario: str, terms: dict[str, Any] | None = None) -> None:
+    def __init__(self, app, scenario: str | Scenario, terms: dict[str, Any] | None = None) -> None:
         super().__init__(app)
         try:
             self.config = load_scenario(scenario)
