@@ -16,7 +16,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 import pygame_gui
-from cislab.game import i18n, saves
+from cislab.game import i18n, replay, saves
 from cislab.game.i18n import tr
 from cislab.game.savefile import SaveError
 from cislab.game.session import Session
@@ -186,7 +186,7 @@ class App:
             self.notify(tr("toast.nothing_to_save"))
             return False
         try:
-            self.session.save(saves.slot_path(self.saves_dir, slot), overwrite=overwrite)
+            replay.save(self.session, saves.slot_path(self.saves_dir, slot), overwrite=overwrite)
         except SaveError as exc:
             self.notify(exc.message(), 5.0)
             return False
@@ -200,7 +200,7 @@ class App:
         """Replay a saved session; any bad file is one line on screen and the game goes on.
         The session keeps the game's current language (a save never overrides --lang)."""
         try:
-            session = Session.load(path, lang=self.lang)
+            session = replay.load(path, lang=self.lang)
         except SaveError as exc:
             self.notify(exc.message(), 5.0)
             return False

@@ -4,7 +4,7 @@ Why replay rather than a snapshot: a save holds only what the players chose — 
 data, the seed, roles, turn length, agreed terms, predictions and every decision with its turn
 and month — plus the events the seed drew and checks of where the session stood. Loading
 rebuilds the model from the scenario and the seed and re-applies the decisions at their months
-(`Session.from_save`); the model's determinism then restores the exact session. Nothing in a save
+(`game.replay`); the model's determinism then restores the exact session. Nothing in a save
 names a class or a function, so a crafted file can at worst be refused. (The former format was a
 pickle: opening one could run any command.)
 
@@ -65,6 +65,15 @@ def shorten(value: Any, limit: int = SHORT) -> str:
     """A value as a short single line for a message."""
     text = " ".join(repr(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(value: Any) -> Any:
+    """A JSON scalar for a recorded value (widgets may hand numpy numbers)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
+        return int(value)
+    return float(value)
 
 
 # ---------------------------------------------------------------------- the schema

@@ -8,7 +8,7 @@ snapshot of the previous turn's opening; a fork keeps a copy of the whole sessio
 Every move that changes the model is also written to `journal` (a decision with its turn and
 month, the event the seed drew, the months run, a turn's end, a year after the contract). A save
 is that journal with the scenario, seed and settings (`game.savefile`); loading rebuilds the model
-and replays the journal, so a save is data and restores exactly — never pickled objects.
+and replays the journal (`game.replay`), so a save is data and restores exactly.
 
 After the contract's last month the model goes on for `horizon_years` (the post-contract phase:
 adoption, scale-up or stop across territories); the session plays it a year at a time.
@@ -16,27 +16,21 @@ adoption, scale-up or stop across territories); the session plays it a year at a
 
 from __future__ import annotations
 
-import hashlib
-import json
 import pickle
-from copy import deepcopy
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cislab.game import decisions, savefile, saves
+from cislab.game import decisions
 from cislab.game.decisions import ROLES
 from cislab.game.events import apply_event, draw_event
 from cislab.game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
 from cislab.game.negotiation import Negotiation
-from cislab.game.savefile import MAX_FORKS, SaveData, SaveError, Timeline, shorten
+from cislab.game.savefile import plain
 from cislab.model.api import RunResult, build, collect
 from cislab.model.cis_model import CISModel
 from cislab.model.scenarios import load_scenario
 from cislab.model.schema import Scenario
-
-from cislab import __version__ as cislab_version
 
 UNDO_DEPTH = 12
 TURN_LENGTHS = {"quarter": 3, "year": 12}
@@ -44,10 +38,6 @@ TURN_LENGTHS = {"quarter": 3, "year": 12}
 
 class SessionError(ValueError):
     """A move that makes no sense now; one line."""
-
-
-class ReplayError(SessionError):
-    """A save whose decisions do not replay to the point it recorded."""
 
 
 class Session:
@@ -177,7 +167,7 @@ class Session:
         changed = decisions.apply(self._need_model(), role, values)
         for key, value in changed:
             self._record("decision", role, {"decision": key, "value": value})
-            self._journal("decision", role=role, decision=key, value=_plain(value))
+            self._journal("decision", role=role, decision=key, value=plain(value))
 
     def step_month(self) -> bool:
         """Run one month of the contract's turn; True while the turn goes on."""
@@ -286,7 +276,7 @@ class Session:
     # ------------------------------------------------------------------ snapshots
     # Undo and forks keep, in memory only, bytes this process made from its own objects (pickle
     # is 3× faster than deepcopy here, and a snapshot is taken every turn). They never reach a
-    # file: a save is JSON replayed by `from_save`, and nothing read from disk is unpickled.
+    # file: a save is JSON replayed by `game.replay`, and nothing read from disk is unpickled.
     _TRANSIENT = ("_undo", "forks", "_result", "lang")
 
     def _state(self) -> dict[str, Any]:
@@ -299,151 +289,19 @@ class Session:
         self.__dict__.update(pickle.loads(snapshot))
         self._result = None
 
-    # ------------------------------------------------------------------ saves
-    def to_save(self) -> dict[str, Any]:
-        """The session as save data (see `game.savefile`): what was chosen, never objects."""
-        self._need_model()
-        neg = self.negotiation.history if self.negotiation is not None else []
-        turn = next(k for k, v in TURN_LENGTHS.items() if v == self.turn_months)
-        return {
-            "format": savefile.FORMAT,
-            "version": savefile.VERSION,
-            "cislab_version": cislab_version,
-            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "case": self.base.meta.name,
-            "scenario_source": self.scenario[:1000],
-            "scenario": self.base.model_dump(mode="json"),
-            "seed": self.seed,
-            "settings": {
-                "humans": list(self.humans),
-                "turn": turn,
-                "horizon_years": self.horizon_years,
-                "terms": {k: _plain(v) for k, v in self.terms.items()},
-            },
-            "negotiation": [
-                {"role": r, "move": m, "terms": {k: _plain(v) for k, v in t.items()}}
-                for r, m, t in neg[: savefile.MAX_NEGOTIATION]
-            ],
-            "predictions": {
-                k: _plain(v) for k, v in self.predictions.items() if k in savefile.PREDICTION_KEYS
-            },
-            "signed_by_human": self.signed_by_human,
-            "session": _timeline(self._state()),
-            "forks": [_timeline(pickle.loads(snapshot)) for _, snapshot in self.forks[-MAX_FORKS:]],
-        }
+    # ------------------------------------------------------------------ for saves (game.replay)
+    def current_state(self) -> dict[str, Any]:
+        """The session's own state now (not a copy): what a save records of it."""
+        return self._state()
 
-    def save(self, path: str | Path, overwrite: bool = False) -> Path:
-        """Write the session as JSON, atomically; an existing file only with `overwrite`."""
-        try:
-            raw = savefile.dumps(self.to_save())
-        except ValueError as exc:  # e.g. a scenario holding an infinite number
-            if isinstance(exc, SaveError):
-                raise
-            name = Path(path).name
-            raise SaveError("save.error.write", name=name, problem=shorten(exc)) from None
-        return saves.write(Path(path), raw, overwrite=overwrite)
+    def fork_states(self) -> list[dict[str, Any]]:
+        """Each fork's session state, oldest first."""
+        return [pickle.loads(snapshot) for _, snapshot in self.forks]
 
-    @classmethod
-    def load(cls, path: str | Path, lang: str = "en") -> Session:
-        """A saved session, rebuilt by replay; the game's current `lang` is kept.
+    def adopt_forks(self, others: list[Session]) -> None:
+        """Keep each of `others` (replayed forks) as a fork of this session."""
+        self.forks = [(o._need_model().month, o._snapshot()) for o in others]
 
-        Raises `SaveError` (one line) for any file that is not a save this version replays."""
-        path = Path(path)
-        try:
-            data, base = saves.load(path)
-        except SaveError:
-            raise
-        except Exception as exc:  # a file anyone can hand over: any failure is one line
-            raise SaveError("save.error.other", name=path.name, problem=shorten(exc, 80)) from None
-        try:
-            return cls.from_save(data, base, lang)
-        except SaveError:
-            raise
-        except Exception as exc:  # untrusted input drove the model: any failure is "cannot load"
-            raise SaveError("save.error.replay", name=path.name, problem=shorten(exc, 80)) from None
-
-    @classmethod
-    def from_save(cls, data: SaveData, base: Scenario, lang: str = "en") -> Session:
-        """Rebuild the model from scenario and seed, then re-apply every recorded decision."""
-        session = cls._replay(data, base, data.session, lang)
-        session.forks = [
-            (fork.position.month, cls._replay(data, base, fork, lang)._snapshot())
-            for fork in data.forks
-        ]
-        return session
-
-    @classmethod
-    def _replay(cls, data: SaveData, base: Scenario, timeline: Timeline, lang: str) -> Session:
-        s = cls(base, seed=data.seed, lang=lang)
-        s.scenario = data.scenario_source
-        settings = data.settings
-        s.set_roles(list(settings.humans), settings.turn)
-        s.terms = dict(settings.terms)
-        s.horizon_years = settings.horizon_years
-        s.predictions = data.predictions.model_dump(exclude_none=True)
-        history = [(m.role, m.move, dict(m.terms)) for m in data.negotiation]
-        if history:  # else the session started on the case's own terms, without negotiating
-            s.negotiation = Negotiation.concluded(base, data.seed, s.terms, history)
-        s.start()
-        if s.signed_by_human != data.signed_by_human:
-            raise ReplayError("the investor's signature differs")
-        for i, entry in enumerate(timeline.journal):
-            want = entry.model_dump()
-            if i >= len(s.journal):
-                s._replay_entry(want)
-            if i >= len(s.journal) or s.journal[i] != want:
-                got = s.journal[i] if i < len(s.journal) else "nothing"
-                raise ReplayError(f"entry {i}: saved {shorten(want, 60)}, now {shorten(got, 60)}")
-        if len(s.journal) != len(timeline.journal):
-            raise ReplayError(f"entry {len(timeline.journal)}: replay drew an event the save lacks")
-        model = s._need_model()
-        where = {"turn": s.turn, "month": model.month, "turn_open": s.turn_open}
-        saved = timeline.position.model_dump()
-        if where != saved:
-            raise ReplayError(f"the replay ends at {where}, the save at {saved}")
-        if ledger_check(model) != timeline.check.model_dump():
-            raise ReplayError(f"month {model.month}: the ledger differs from the saved one")
-        s._undo = [s._snapshot()]
-        return s
-
-    def _replay_entry(self, entry: dict[str, Any]) -> None:
-        kind = entry["kind"]
-        if kind == "decision":
-            self.decide(entry["role"], {entry["decision"]: entry["value"]})
-        elif kind == "months":
-            for k in range(entry["count"]):
-                if not self.step_month() and k < entry["count"] - 1:
-                    raise ReplayError(f"month {self._need_model().month}: the turn is over")
-        elif kind == "end_turn":
-            self.close_turn()
-        elif kind == "after_year":
-            self.run_year()
-        else:  # an event the seed did not draw here
-            raise ReplayError(f"turn {entry['turn']}: no {entry.get('event')} event drawn")
-
-
-def _plain(value: Any) -> Any:
-    """A JSON scalar (widgets may hand numpy numbers)."""
-    if isinstance(value, bool | str | None):
-        return value
-    if isinstance(value, np.integer | int):
-        return int(value)
-    return float(value)
-
-
-def ledger_check(model: CISModel) -> dict[str, Any]:
-    """Rows and a digest of the whole ledger: a replay must reproduce every payment exactly."""
-    frame = model.ledger.to_frame()
-    columns = [[str(c), frame[c].tolist()] for c in frame.columns]
-    digest = hashlib.sha256(json.dumps(columns, allow_nan=True).encode()).hexdigest()
-    return {"ledger_rows": len(frame), "ledger_sha256": digest}
-
-
-def _timeline(state: dict[str, Any]) -> dict[str, Any]:
-    """A session state's journal, where it stands and its ledger check."""
-    model = state["model"]
-    return {
-        "journal": deepcopy(state["journal"]),
-        "position": {"turn": state["turn"], "month": model.month, "turn_open": state["turn_open"]},
-        "check": ledger_check(model),
-    }
+    def checkpoint(self) -> None:
+        """Undo starts from here (a loaded session cannot undo past its load)."""
+        self._undo = [self._snapshot()]

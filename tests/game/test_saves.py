@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pygame
 import pytest
-from cislab.game import i18n, savefile, saves
+from cislab.game import i18n, replay, savefile, saves
 from cislab.game.decisions import ROLES
 from cislab.game.savefile import SaveError
 from cislab.game.session import Session
@@ -123,7 +123,7 @@ def same_summary(x: dict[str, Any], y: dict[str, Any]) -> bool:
 def saved_file(tmp_path_factory) -> Path:
     """One real save (every role, events, a fork, mid-turn), written once for the module."""
     path = tmp_path_factory.mktemp("saves") / "slot-1.json"
-    full_session().save(path)
+    replay.save(full_session(), path)
     return path
 
 
@@ -141,7 +141,7 @@ def test_replayed_session_equals_the_saved_one(tmp_path, scenario, seed):
     assert s.events_seen, "the seed must draw events for this test to mean something"
     kinds = {(e["role"], e["decision"]) for e in s.journal if e["kind"] == "decision"}
     assert {role for role, _ in kinds} == set(ROLES)
-    loaded = Session.load(s.save(tmp_path / "s.json"))
+    loaded = replay.load(replay.save(s, tmp_path / "s.json"))
     assert_same_session(s, loaded)
     # the model's hidden state (random streams, agents' memories) matches too: play on alike
     for session in (s, loaded):
@@ -163,11 +163,11 @@ def test_a_users_scenario_file_restores_after_it_is_gone(make_app, tmp_path):
     toml.write_text(text.replace("caseworkers = 5", "caseworkers = 6", 1), encoding="utf-8")
     s = full_session(toml, seed=3)
     assert (s.base.meta.name, s.base.operator.caseworkers) == ("my_case", 6)
-    path = s.save(tmp_path / "s.json")
+    path = replay.save(s, tmp_path / "s.json")
     toml.write_text("this is not toml [", encoding="utf-8")
-    changed = Session.load(path)
+    changed = replay.load(path)
     toml.unlink()
-    gone = Session.load(path)
+    gone = replay.load(path)
     assert_same_session(s, changed)
     assert_same_session(s, gone)
     assert gone.scenario == str(toml)  # remembered for the record, never opened again
@@ -189,7 +189,7 @@ def test_a_case_with_a_long_horizon_saves_and_loads(tmp_path):
     assert s.horizon_years == 25
     s.start()
     play_turns(s, 1, {})
-    assert_same_session(s, Session.load(s.save(tmp_path / "long.json")))
+    assert_same_session(s, replay.load(replay.save(s, tmp_path / "long.json")))
 
 
 def test_after_the_contract_and_finished_sessions_replay(tmp_path):
@@ -198,10 +198,10 @@ def test_after_the_contract_and_finished_sessions_replay(tmp_path):
         play_turns(s, 1, {1: {"investor": {"exit": True}}})
     s.run_year()
     assert s.contract_over and not s.finished and any(e["kind"] == "after_year" for e in s.journal)
-    assert_same_session(s, Session.load(s.save(tmp_path / "after.json")))
+    assert_same_session(s, replay.load(replay.save(s, tmp_path / "after.json")))
     s.run_after()
     assert s.finished
-    assert_same_session(s, Session.load(s.save(tmp_path / "end.json")))
+    assert_same_session(s, replay.load(replay.save(s, tmp_path / "end.json")))
 
 
 def test_a_tampered_ledger_check_or_event_is_refused(tmp_path, saved_data):
@@ -210,7 +210,7 @@ def test_a_tampered_ledger_check_or_event_is_refused(tmp_path, saved_data):
     path = tmp_path / "t.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(SaveError, match="does not replay") as info:
-        Session.load(path)
+        replay.load(path)
     assert info.value.key == "save.error.replay"
 
 
@@ -250,7 +250,7 @@ def test_a_crafted_pickle_is_never_executed(make_app, tmp_path, monkeypatch):
     d.click("slot:1")
     for path in (cislab_dir / "session.pkl", cislab_dir / "saves" / "slot-2.pkl"):
         with pytest.raises(SaveError) as info:
-            Session.load(path)
+            replay.load(path)
         assert info.value.key == "save.error.pickle"
     assert not marker.exists()
     assert d.app.running and d.app.session is None
@@ -391,7 +391,7 @@ def test_malformed_saves_each_give_one_line_and_the_game_goes_on(make_app, saved
         message = d.app.toast[0]
         assert message and "\n" not in message and len(message) < 400, (name, message)
         with pytest.raises(SaveError) as info:
-            Session.load(slot)
+            replay.load(slot)
         assert info.value.key == key, (name, info.value.key, str(info.value))
         assert message == info.value.message()
         seen[name] = message
@@ -477,7 +477,7 @@ def small_save() -> bytes:
     play_turns(s, 2, EVERY_ROLE)
     s.fork()
     play_turns(s, 1, {})
-    return savefile.dumps(s.to_save())
+    return savefile.dumps(replay.to_save(s))
 
 
 def test_fuzzed_save_files_give_a_message_or_a_session(small_save, tmp_path):
@@ -498,7 +498,7 @@ def test_fuzzed_save_files_give_a_message_or_a_session(small_save, tmp_path):
     def check(raw: bytes) -> None:
         path.write_bytes(raw)
         try:
-            Session.load(path)
+            replay.load(path)
         except SaveError as exc:
             line = exc.message()
             assert line and "\n" not in line
@@ -520,8 +520,8 @@ def test_slots_list_date_case_and_month_and_never_overwrite_silently(tmp_path, m
     play_turns(a, 2, {})
     b = negotiated("wimoov", seed=2, humans=("state",))
     play_turns(b, 3, {})
-    a.save(saves.slot_path(folder, 1))
-    b.save(saves.slot_path(folder, 3))
+    replay.save(a, saves.slot_path(folder, 1))
+    replay.save(b, saves.slot_path(folder, 3))
     listing = saves.list_slots(folder)
     assert [s.used for s in listing] == [True, False, True] + [False] * (saves.SLOTS - 3)
     assert (listing[0].case, listing[0].month) == ("default", 6)
@@ -530,10 +530,10 @@ def test_slots_list_date_case_and_month_and_never_overwrite_silently(tmp_path, m
     assert saves.first_free(folder) == 2
     before = saves.slot_path(folder, 1).read_bytes()
     with pytest.raises(SaveError) as info:
-        b.save(saves.slot_path(folder, 1))
+        replay.save(b, saves.slot_path(folder, 1))
     assert info.value.key == "save.error.slot_used"
     assert saves.slot_path(folder, 1).read_bytes() == before
-    b.save(saves.slot_path(folder, 1), overwrite=True)
+    replay.save(b, saves.slot_path(folder, 1), overwrite=True)
     assert saves.list_slots(folder)[0].case == "wimoov"
     assert sorted(p.name for p in folder.iterdir()) == ["slot-1.json", "slot-3.json"]  # no temps
 
