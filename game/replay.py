@@ -20,7 +20,15 @@ from typing import Any
 
 from cislab.game import savefile, saves
 from cislab.game.negotiation import Negotiation
-from cislab.game.savefile import MAX_FORKS, SaveData, SaveError, Timeline, plain, shorten
+from cislab.game.savefile import (
+    MAX_FORKS,
+    SaveData,
+    SaveError,
+    Timeline,
+    clip,
+    plain,
+    shorten,
+)
 from cislab.game.session import TURN_LENGTHS, Session, SessionError
 from cislab.model.cis_model import CISModel
 from cislab.model.schema import Scenario
@@ -75,7 +83,7 @@ def save(session: Session, path: str | Path, overwrite: bool = False) -> Path:
     except SaveError:
         raise
     except ValueError as exc:  # e.g. a scenario holding an infinite number
-        raise SaveError("save.error.write", name=path.name, problem=shorten(exc)) from None
+        raise SaveError("save.error.write", name=path.name, problem=_problem(exc)) from None
     return saves.write(path, raw, overwrite=overwrite)
 
 
@@ -108,13 +116,17 @@ def load(path: str | Path, lang: str = "en") -> Session:
     except SaveError:
         raise
     except Exception as exc:  # a file anyone can hand over: any failure is one line
-        raise SaveError("save.error.other", name=path.name, problem=shorten(exc, 80)) from None
+        raise SaveError("save.error.other", name=path.name, problem=_problem(exc)) from None
     try:
         return from_save(data, base, lang)
     except SaveError:
         raise
     except Exception as exc:  # untrusted input drove the model: any failure is "cannot load"
-        raise SaveError("save.error.replay", name=path.name, problem=shorten(exc, 80)) from None
+        raise SaveError("save.error.replay", name=path.name, problem=_problem(exc)) from None
+
+
+def _problem(exc: BaseException) -> str:
+    return clip(str(exc) or type(exc).__name__, 100)
 
 
 def from_save(data: SaveData, base: Scenario, lang: str = "en") -> Session:

@@ -62,8 +62,13 @@ class SaveError(ValueError):
 
 
 def shorten(value: Any, limit: int = SHORT) -> str:
-    """A value as a short single line for a message."""
-    text = " ".join(repr(value).split())
+    """A value (as Python writes it) in a short single line for a message."""
+    return clip(repr(value), limit)
+
+
+def clip(text: str, limit: int = SHORT) -> str:
+    """Text as one short line: a message must never spill over the game's toast."""
+    text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -277,7 +282,7 @@ def parse(raw: bytes, name: str) -> tuple[SaveData, Scenario]:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "save"
         value = shorten(err.get("input"), 40) if err["type"] != "missing" else "—"
-        problem = err["msg"].removeprefix("Value error, ")
+        problem = clip(err["msg"].removeprefix("Value error, "))
         raise SaveError(
             "save.error.invalid", name=name, field=field, value=value, problem=problem
         ) from None
@@ -285,7 +290,7 @@ def parse(raw: bytes, name: str) -> tuple[SaveData, Scenario]:
         base = validate_data(data.scenario)
         config = load_scenario(base, session_overrides(data.settings))
     except ScenarioError as exc:
-        raise SaveError("save.error.scenario", name=name, problem=str(exc)) from None
+        raise SaveError("save.error.scenario", name=name, problem=clip(str(exc))) from None
     if data.case != base.meta.name:
         raise SaveError(
             "save.error.invalid",
@@ -309,7 +314,7 @@ def _no_constant(token: str) -> Any:
 
 
 def _first_line(exc: Exception) -> str:
-    return shorten(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 80)
+    return clip(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 80)
 
 
 def _check_values(obj: Any, name: str) -> None:
