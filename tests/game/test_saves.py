@@ -579,3 +579,15 @@ def test_saves_are_strict_finite_json(saved_file):
     assert {"scenario", "seed", "settings", "session", "forks", "cislab_version"} <= set(data)
     assert data["forks"] and data["session"]["journal"]
     assert os.path.getsize(saved_file) < 200_000
+
+
+def test_every_save_message_exists_in_both_languages():
+    import re
+
+    game = Path(savefile.__file__).resolve().parent
+    keys = set()
+    for path in game.rglob("*.py"):
+        keys |= set(re.findall(r'SaveError\(\s*"(save\.error\.[a-z_]+)"', path.read_text("utf-8")))
+    assert len(keys) >= 14
+    for lang in i18n.LANGS:
+        assert sorted(k for k in keys if k not in i18n.table(lang)) == []
