@@ -3,7 +3,7 @@
 Everything is drawn on a fixed 1280×720 canvas that is scaled to the window (any size, full
 screen on a projector), so layouts never reflow; the UI manager maps mouse positions back to the
 canvas. Global keys work on every screen: F1 keys, F2 language, F11 full screen, F12 screenshot,
-Ctrl+S save, Ctrl+O load, Ctrl+Q quit.
+Ctrl+S save, Ctrl+O load (the save slots menu), Ctrl+Q quit.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 import pygame_gui
-from cislab.game import i18n
+from cislab.game import i18n, replay, saves
 from cislab.game.i18n import tr
-from cislab.game.session import Session, SessionError
+from cislab.game.savefile import SaveError
+from cislab.game.session import Session
 from cislab.game.stack import SceneStack
 
 CANVAS = (1280, 720)
@@ -57,7 +58,7 @@ class App:
         fullscreen: bool = False,
         autoplay: bool = False,
         screenshots: Path | None = None,
-        save_path: Path | None = None,
+        save_dir: Path | None = None,
         export_dir: Path | None = None,
         seed: int = 0,
     ) -> None:
@@ -88,7 +89,7 @@ class App:
         self.screenshots = Path(screenshots) if screenshots else None
         self.shot_count = 0
         self.shot_names: list[str] = []
-        self.save_path = Path(save_path) if save_path else Path.home() / ".cislab" / "session.pkl"
+        self.save_dir = Path(save_dir) if save_dir else None  # None: ~/.cislab/saves, read late
         self.export_dir = Path(export_dir) if export_dir else Path("cislab-debrief")
         self.toast: tuple[str, float] | None = None
         self.time = 0.0
@@ -165,24 +166,53 @@ class App:
         """Take a screenshot once the next frame is drawn (state just changed)."""
         self._pending_shots.append(name)
 
-    def save_session(self, path: Path | None = None) -> None:
-        if self.session is None or self.session.model is None:
+    @property
+    def saves_dir(self) -> Path:
+        """The slots' folder; `Path.home()` is read when needed, so HOME can change (tests)."""
+        return self.save_dir if self.save_dir is not None else saves.default_dir()
+
+    def has_session(self) -> bool:
+        return self.session is not None and self.session.model is not None
+
+    def open_saves(self, mode: str) -> None:
+        """The save slots menu, to `save` into a slot or `load` one (Ctrl+S / Ctrl+O)."""
+        from cislab.game.scenes.overlays import SavesScene
+
+        if mode == "save" and not self.has_session():
             self.notify(tr("toast.nothing_to_save"))
             return
-        try:
-            saved = self.session.save(path or self.save_path)
-            self.notify(tr("toast.saved", path=str(saved)))
-        except OSError as exc:
-            self.notify(tr("toast.save_failed", error=str(exc)))
+        top = self.stack.top
+        if isinstance(top, SavesScene):
+            if top.mode == mode:
+                return
+            self.stack.pop()
+        self.stack.push(SavesScene(self, mode))
 
-    def load_session(self, path: Path | None = None) -> bool:
+    def save_to_slot(self, slot: int, overwrite: bool = False) -> bool:
+        """Save into a slot; a used slot only with `overwrite` (the menu asks first)."""
+        if not self.has_session():
+            self.notify(tr("toast.nothing_to_save"))
+            return False
         try:
-            session = Session.load(path or self.save_path)
-        except SessionError as exc:
-            self.notify(str(exc), 5.0)
+            replay.save(self.session, saves.slot_path(self.saves_dir, slot), overwrite=overwrite)
+        except SaveError as exc:
+            self.notify(exc.message(), 5.0)
+            return False
+        self.notify(tr("toast.saved_slot", slot=slot))
+        return True
+
+    def load_slot(self, slot: int) -> bool:
+        return self.load_file(saves.slot_path(self.saves_dir, slot))
+
+    def load_file(self, path: Path) -> bool:
+        """Replay a saved session; any bad file is one line on screen and the game goes on.
+        The session keeps the game's current language (a save never overrides --lang)."""
+        try:
+            session = replay.load(path, lang=self.lang)
+        except SaveError as exc:
+            self.notify(exc.message(), 5.0)
             return False
         self.session = session
-        self.set_language(session.lang if session.lang in i18n.LANGS else self.lang)
         self.goto_session_scene()
         self.notify(tr("toast.loaded"))
         return True
@@ -244,10 +274,10 @@ class App:
             self.notify(tr("toast.screenshot", path=str(path)))
             return True
         if ctrl and key == pygame.K_s:
-            self.save_session()
+            self.open_saves("save")
             return True
         if ctrl and key == pygame.K_o:
-            self.load_session()
+            self.open_saves("load")
             return True
         if ctrl and key == pygame.K_q:
             self.running = False

@@ -14,6 +14,7 @@ from typing import Any
 from cislab.game.levers import CONTRACT_LEVERS, lever, overrides
 from cislab.model.api import build
 from cislab.model.scenarios import ScenarioError, load_scenario
+from cislab.model.schema import Scenario
 
 PARTIES = ("investor", "operator")
 MAX_COUNTERS = 2
@@ -26,7 +27,7 @@ class NegotiationError(ValueError):
 
 
 class Negotiation:
-    def __init__(self, scenario: str, seed: int, terms: dict[str, Any]) -> None:
+    def __init__(self, scenario: str | Scenario, seed: int, terms: dict[str, Any]) -> None:
         self.scenario = scenario
         self.seed = seed
         self.base = dict(terms)
@@ -36,6 +37,20 @@ class Negotiation:
         self.pending_from: str | None = None
         self.counters = dict.fromkeys(PARTIES, 0)
         self.history: list[tuple[str, str, dict[str, Any]]] = []
+
+    @classmethod
+    def concluded(
+        cls,
+        scenario: str | Scenario,
+        seed: int,
+        terms: dict[str, Any],
+        history: list[tuple[str, str, dict[str, Any]]],
+    ) -> Negotiation:
+        """A negotiation already over on `terms` (a restored save: its moves are kept to show)."""
+        neg = cls(scenario, seed, terms)
+        neg.history = [(role, move, dict(changes)) for role, move, changes in history]
+        neg.stage = "done"
+        return neg
 
     # ------------------------------------------------------------------ moves
     def _expect(self, stage: str) -> None:

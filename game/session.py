@@ -3,8 +3,12 @@
 Pure Python (no pygame), so the scripted tests and the autoplay drive the same object the
 screens do. A turn is a quarter (or a year): it opens (an event may arrive, a snapshot is kept
 for undo), each human role decides, then the model runs month by month. Undo restores the
-snapshot of the previous turn's opening; a fork keeps a copy of the whole session to return to;
-save and load write the session to one file.
+snapshot of the previous turn's opening; a fork keeps a copy of the whole session to return to.
+
+Every move that changes the model is also written to `journal` (a decision with its turn and
+month, the event the seed drew, the months run, a turn's end, a year after the contract). A save
+is that journal with the scenario, seed and settings (`game.savefile`); loading rebuilds the model
+and replays the journal (`game.replay`), so a save is data and restores exactly.
 
 After the contract's last month the model goes on for `horizon_years` (the post-contract phase:
 adoption, scale-up or stop across territories); the session plays it a year at a time.
@@ -22,25 +26,30 @@ from cislab.game.decisions import ROLES
 from cislab.game.events import apply_event, draw_event
 from cislab.game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
 from cislab.game.negotiation import Negotiation
+from cislab.game.savefile import plain
 from cislab.model.api import RunResult, build, collect
 from cislab.model.cis_model import CISModel
 from cislab.model.scenarios import load_scenario
+from cislab.model.schema import Scenario
 
-SAVE_VERSION = 2  # 2: sessions play a post-contract horizon
 UNDO_DEPTH = 12
 TURN_LENGTHS = {"quarter": 3, "year": 12}
 
 
 class SessionError(ValueError):
-    """A session file that cannot be read, or a move that makes no sense now; one line."""
+    """A move that makes no sense now; one line."""
 
 
 class Session:
-    def __init__(self, scenario: str = "default", seed: int = 0, lang: str = "en") -> None:
-        self.scenario = scenario
+    def __init__(
+        self, scenario: str | Path | Scenario = "default", seed: int = 0, lang: str = "en"
+    ) -> None:
+        # `base` is the scenario as data: the model, the negotiation and a save all use it, so a
+        # session restores even when the user's .toml file it came from is gone or changed.
+        self.base = load_scenario(scenario)  # raises ScenarioError for an unknown scenario
+        self.scenario = self.base.meta.name if isinstance(scenario, Scenario) else str(scenario)
         self.seed = seed
         self.lang = lang
-        self.base = load_scenario(scenario)  # raises ScenarioError for an unknown scenario
         self.humans: list[str] = []
         self.turn_months = TURN_LENGTHS["quarter"]
         self.terms: dict[str, Any] = values_from(self.base, CONTRACT_LEVERS)
@@ -52,6 +61,7 @@ class Session:
         self.turn_start = 0
         self.turn_open = False
         self.log: list[dict[str, Any]] = []
+        self.journal: list[dict[str, Any]] = []  # what a replay needs, in order (see savefile)
         self.events_seen: list[str] = []
         self.event: tuple[str, dict[str, Any]] | None = None
         self.event_rng = np.random.default_rng([seed, 6])
@@ -80,7 +90,7 @@ class Session:
         self.horizon_years = int(HORIZON.clamp(years))
 
     def begin_negotiation(self) -> Negotiation:
-        self.negotiation = Negotiation(self.scenario, self.seed, self.terms)
+        self.negotiation = Negotiation(self.base, self.seed, self.terms)
         return self.negotiation
 
     def settle_ai_moves(self) -> None:
@@ -97,7 +107,7 @@ class Session:
         """Build the model on the agreed terms and open the first turn."""
         if self.negotiation is not None:
             self.terms = dict(self.negotiation.terms)
-        self.model = build(self.scenario, seed=self.seed, overrides=self.overrides)
+        self.model = build(self.base, seed=self.seed, overrides=self.overrides)
         if not self.model.signed and self.is_human("investor"):
             self.model.sign()  # the human investor accepted terms the model's would refuse
             self.signed_by_human = True
@@ -145,6 +155,7 @@ class Session:
             self.events_seen.append(name)
             self.event = (name, details)
             self._record("event", "world", {"event": name, **details})
+            self._journal("event", event=name)
         self.turn_start = model.month
         self.turn_open = True
         self._undo.append(self._snapshot())
@@ -156,14 +167,26 @@ class Session:
         changed = decisions.apply(self._need_model(), role, values)
         for key, value in changed:
             self._record("decision", role, {"decision": key, "value": value})
+            self._journal("decision", role=role, decision=key, value=plain(value))
 
     def step_month(self) -> bool:
         """Run one month of the contract's turn; True while the turn goes on."""
         model = self._need_model()
         if not self.in_contract:
             return False
+        start = model.month
         model.step()
         self._result = None
+        last = self.journal[-1] if self.journal else None
+        if (
+            last is not None
+            and last["kind"] == "months"
+            and last["turn"] == self.turn
+            and last["month"] + last["count"] == start
+        ):
+            last["count"] += 1
+        else:
+            self._journal("months", month=start, count=1)
         return self.in_contract and model.month - self.turn_start < self.turn_months
 
     def run_turn(self) -> None:
@@ -180,13 +203,14 @@ class Session:
         model = self._need_model()
         if self.in_contract:
             raise SessionError("the contract is still running")
-        months = 0
+        start, months = model.month, 0
         while model.running and months < 12:
             model.step()
             months += 1
         if months:
             self._result = None
             self._record("after_year", "world", {"year": self.years_after})
+            self._journal("after_year", month=start, months=months)
         return months
 
     def run_after(self) -> None:
@@ -196,6 +220,7 @@ class Session:
 
     def close_turn(self) -> None:
         model = self._need_model()
+        self._journal("end_turn")
         for role in ROLES:
             if role not in self.humans:
                 self._record("agent", role, decisions.agent_report(model, role, self.turn_start))
@@ -213,7 +238,7 @@ class Session:
         if not self.can_undo:
             raise SessionError("nothing to undo yet")
         self._undo.pop()
-        self._restore(pickle.loads(self._undo[-1]))
+        self._restore(self._undo[-1])
 
     def fork(self) -> int:
         """Keep a copy of the session here, to come back and decide differently."""
@@ -223,8 +248,8 @@ class Session:
     def return_to_fork(self) -> int:
         if not self.forks:
             raise SessionError("no fork to return to")
-        month, blob = self.forks[-1]
-        self._restore(pickle.loads(blob))
+        month, snapshot = self.forks[-1]
+        self._restore(snapshot)
         self._undo = [self._snapshot()]
         return month
 
@@ -243,8 +268,16 @@ class Session:
         month = self.model.month if self.model is not None else 0
         self.log.append({"month": month, "turn": self.turn, "kind": kind, "role": role, **data})
 
-    # ------------------------------------------------------------------ snapshots and files
-    _TRANSIENT = ("_undo", "forks", "_result")
+    def _journal(self, kind: str, month: int | None = None, **data: Any) -> None:
+        if month is None:
+            month = self.model.month if self.model is not None else 0
+        self.journal.append({"kind": kind, "turn": self.turn, "month": month, **data})
+
+    # ------------------------------------------------------------------ snapshots
+    # Undo and forks keep, in memory only, bytes this process made from its own objects (pickle
+    # is 3× faster than deepcopy here, and a snapshot is taken every turn). They never reach a
+    # file: a save is JSON replayed by `game.replay`, and nothing read from disk is unpickled.
+    _TRANSIENT = ("_undo", "forks", "_result", "lang")
 
     def _state(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
@@ -252,33 +285,23 @@ class Session:
     def _snapshot(self) -> bytes:
         return pickle.dumps(self._state(), protocol=pickle.HIGHEST_PROTOCOL)
 
-    def _restore(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+    def _restore(self, snapshot: bytes) -> None:
+        self.__dict__.update(pickle.loads(snapshot))
         self._result = None
 
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        blob = {"version": SAVE_VERSION, "state": self._state(), "forks": self.forks}
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
-        return path
+    # ------------------------------------------------------------------ for saves (game.replay)
+    def current_state(self) -> dict[str, Any]:
+        """The session's own state now (not a copy): what a save records of it."""
+        return self._state()
 
-    @classmethod
-    def load(cls, path: str | Path) -> Session:
-        """A saved session (only open files you saved yourself: sessions are pickles)."""
-        path = Path(path)
-        try:
-            blob = pickle.loads(path.read_bytes())
-        except FileNotFoundError:
-            raise SessionError(f"no saved session at {path}") from None
-        except Exception as exc:  # a truncated or foreign file: say so in one line
-            raise SessionError(f"{path}: not a CIS Lab session ({type(exc).__name__})") from None
-        if not isinstance(blob, dict) or blob.get("version") != SAVE_VERSION:
-            raise SessionError(f"{path}: not a CIS Lab session of this version")
-        session = cls.__new__(cls)
-        session._restore(blob["state"])
-        session.forks = blob.get("forks", [])
-        session._undo = [session._snapshot()] if session.model is not None else []
-        return session
+    def fork_states(self) -> list[dict[str, Any]]:
+        """Each fork's session state, oldest first."""
+        return [pickle.loads(snapshot) for _, snapshot in self.forks]
+
+    def adopt_forks(self, others: list[Session]) -> None:
+        """Keep each of `others` (replayed forks) as a fork of this session."""
+        self.forks = [(o._need_model().month, o._snapshot()) for o in others]
+
+    def checkpoint(self) -> None:
+        """Undo starts from here (a loaded session cannot undo past its load)."""
+        self._undo = [self._snapshot()]

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from cislab.model.api import run
+from cislab.model.schema import Scenario
 
 OUTPUTS = (
     "creaming_index",
@@ -29,14 +30,17 @@ _CACHE: dict[tuple, dict[str, tuple[float, float, float]]] = {}  # shared: re-en
 
 
 class WhatIf:
-    def __init__(self, scenario: str, seeds: tuple[int, ...] = SEEDS) -> None:
+    def __init__(self, scenario: str | Scenario, seeds: tuple[int, ...] = SEEDS) -> None:
+        # A session's scenario is data (its file may be gone, e.g. a restored save): key the
+        # cache by its content then, by its name otherwise.
         self.scenario = scenario
+        self._key = scenario if isinstance(scenario, str) else scenario.model_dump_json()
         self.seeds = seeds
         self._cache = _CACHE
 
     def evaluate(self, overrides: Mapping[str, Any]) -> dict[str, tuple[float, float, float]]:
         """Mean, min and max of each output over the seeds (NaN where undefined)."""
-        key = (self.scenario, self.seeds, *sorted((k, repr(v)) for k, v in overrides.items()))
+        key = (self._key, self.seeds, *sorted((k, repr(v)) for k, v in overrides.items()))
         if key not in self._cache:
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.pop(next(iter(self._cache)))

@@ -579,7 +579,7 @@ class DebriefScene(Scene):
         elif name == "explore":
             from cislab.game.scenes.overlays import ExploreScene
 
-            self.app.stack.push(ExploreScene(self.app, self.session.scenario, self.session.terms))
+            self.app.stack.push(ExploreScene(self.app, self.session.base, self.session.terms))
         elif name == "again":
             from cislab.game.scenes.title import TitleScene
 

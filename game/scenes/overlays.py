@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pygame
 import pygame_gui
-from cislab.game import fmt
+from cislab.game import fmt, saves
 from cislab.game.i18n import tr
 from cislab.game.levers import ASSUMPTIONS, BY_PATH, overrides, values_from
 from cislab.game.scenes import lever_rows
@@ -15,6 +16,7 @@ from cislab.game.scenes.base import Rect, Scene
 from cislab.game.whatif import OUTPUTS, WhatIf
 from cislab.game.widgets import charts, text
 from cislab.model.scenarios import ScenarioError, load_scenario
+from cislab.model.schema import Scenario
 
 DIM = (0, 0, 0, 170)
 
@@ -88,10 +90,8 @@ class PauseScene(Scene):
         elif name in ("undo", "fork", "return") and play is not None and hasattr(play, "undo"):
             self.app.stack.pop()
             {"undo": play.undo, "fork": play.fork, "return": play.return_to_fork}[name]()
-        elif name == "save":
-            self.app.save_session()
-        elif name == "load":
-            self.app.load_session()
+        elif name in ("save", "load"):
+            self.app.open_saves(name)
         elif name == "explore":
             self.app.stack.pop()
             if play is not None and hasattr(play, "open_explore"):
@@ -112,6 +112,125 @@ class PauseScene(Scene):
 
     def autoplay(self) -> None:
         self.app.stack.pop()
+
+
+class SavesScene(Scene):
+    """The save slots with the date, case and month of each. Loading replays a slot; saving
+    fills an empty slot, and replaces a used one only after a second, explicit click."""
+
+    name = "saves"
+    overlay = True
+
+    def __init__(self, app, mode: str) -> None:
+        super().__init__(app)
+        self.mode = mode  # "save" or "load"
+        self.confirm: int | None = None  # the used slot whose overwrite awaits confirmation
+        self.slots: list[saves.SlotInfo] = []
+        self.folder_line = ""
+        self.notice = ""  # old pickle saves found, or every slot used
+
+    def build_ui(self) -> None:
+        folder = self.app.saves_dir
+        self.slots = saves.list_slots(folder)
+        x, w = 240, 800
+        self.label("title", Rect(x, 62, w, 40), tr(f"saves.title_{self.mode}"), "@h1")
+        for i, info in enumerate(self.slots):
+            y = 136 + i * 50
+            line = text.fit(self._describe(info), 16, 540)
+            self.label(f"info:{info.slot}", Rect(x, y, 560, 42), line)
+            button = self.button(f"slot:{info.slot}", Rect(x + 570, y, 230, 42), self._verb(info))
+            if self.mode == "load" and not info.used:
+                button.disable()
+        self.folder_line = tr("saves.folder", path=_tilde(folder))
+        old = saves.old_saves(folder)
+        self.notice = ""
+        if old:
+            self.notice = tr("saves.old_pickle", name=_tilde(old[0]))
+        elif self.mode == "save" and all(s.used for s in self.slots):
+            self.notice = tr("saves.full")
+        self.button("close", Rect(540, 612, 200, 44), tr("ui.close"), cls="@primary")
+
+    def _describe(self, info: saves.SlotInfo) -> str:
+        if not info.used:
+            return tr("saves.empty", slot=info.slot)
+        if info.saved_at is None:
+            return tr("saves.unreadable", slot=info.slot)
+        date = info.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        return tr("saves.slot", slot=info.slot, date=date, case=info.case, month=info.month)
+
+    def _verb(self, info: saves.SlotInfo) -> str:
+        if self.mode == "load":
+            return tr("saves.load")
+        if not info.used:
+            return tr("saves.save_here")
+        return tr("saves.confirm") if self.confirm == info.slot else tr("saves.overwrite")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        dim(surface)
+        box = Rect(220, 50, 840, 620)
+        pygame.draw.rect(surface, (26, 39, 54), box, border_radius=10)
+        pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=10)
+        text.draw_wrapped(surface, self.folder_line, Rect(240, 106, 800, 24), 14, text.MUTED)
+        text.draw_wrapped(surface, self.notice, Rect(240, 538, 800, 40), 15, (255, 200, 110))
+        keys = "saves.keys" if self.mode == "save" else "saves.keys_load"
+        text.draw_wrapped(surface, tr(keys), Rect(240, 584, 800, 22), 14, text.MUTED)
+
+    def choose(self, slot: int) -> None:
+        info = self.slots[slot - 1]
+        if self.mode == "load":
+            if not self.app.load_slot(slot):
+                self.rebuild()  # the message is on screen; the menu stays for another slot
+            return
+        if info.used and self.confirm != slot:
+            self.confirm = slot  # a used slot: the next click on it confirms
+            self.rebuild()
+            return
+        if self.app.save_to_slot(slot, overwrite=info.used):
+            self.app.stack.pop()
+        else:
+            self.confirm = None
+            self.rebuild()
+
+    def on_ui(self, name: str, event: pygame.event.Event) -> None:
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return
+        if name == "close":
+            self.app.stack.pop()
+        elif name.startswith("slot:"):
+            self.choose(int(name.partition(":")[2]))
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key in (pygame.K_ESCAPE, pygame.K_p):
+            self.app.stack.pop()
+        elif event.key == pygame.K_RETURN:
+            self._default()
+        else:
+            return False
+        return True
+
+    def _default(self) -> None:
+        """Enter: save into the first free slot, or load the latest readable save."""
+        if self.mode == "save":
+            free = next((s.slot for s in self.slots if not s.used), None)
+            if free is None:
+                self.app.notify(tr("saves.full"))
+            else:
+                self.choose(free)
+            return
+        readable = [s for s in self.slots if s.readable and s.saved_at is not None]
+        if readable:
+            self.choose(max(readable, key=lambda s: (s.saved_at, s.slot)).slot)
+
+    def autoplay(self) -> None:
+        self.app.stack.pop()
+
+
+def _tilde(path: Path) -> str:
+    """A path as a player reads it: under the home folder, from `~`."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 class HelpScene(Scene):
@@ -171,7 +290,7 @@ class ExploreScene(Scene):
     name = "explore"
     overlay = False
 
-    def __init__(self, app, scenario: str, terms: dict[str, Any] | None = None) -> None:
+    def __init__(self, app, scenario: str | Scenario, terms: dict[str, Any] | None = None) -> None:
         super().__init__(app)
         try:
             self.config = load_scenario(scenario)

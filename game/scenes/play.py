@@ -350,7 +350,7 @@ class PlayScene(Scene):
     def open_explore(self) -> None:
         from cislab.game.scenes.overlays import ExploreScene
 
-        self.app.stack.push(ExploreScene(self.app, self.session.scenario, self.session.terms))
+        self.app.stack.push(ExploreScene(self.app, self.session.base, self.session.terms))
 
     def undo(self) -> None:
         if not self.session.can_undo:

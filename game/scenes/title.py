@@ -48,7 +48,7 @@ class TitleScene(Scene):
 
             self.app.stack.push(ExploreScene(self.app, self.app.scenario or "default"))
         elif name == "load":
-            self.app.load_session()
+            self.app.open_saves("load")
         elif name == "quit":
             self.app.quit()
 

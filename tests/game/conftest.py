@@ -86,7 +86,7 @@ def make_app(tmp_path) -> Iterator:
     def factory(**kwargs) -> Driver:
         kwargs.setdefault("export_dir", tmp_path / "export")
         app = App(**kwargs)
-        app.save_path = tmp_path / "session.pkl"
+        app.save_dir = tmp_path / "saves"
         app.fps_limit = 0
         made.append(app)
         return Driver(app)

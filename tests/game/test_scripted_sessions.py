@@ -180,10 +180,13 @@ def test_hot_seat_undo_fork_save_load_by_keys(make_app):
     d.until(lambda: app.session.model.month == 6 and d.scene.role is not None)
     d.key(pygame.K_r)
     assert app.session.model.month == 3
-    d.key(pygame.K_s, pygame.KMOD_CTRL)
-    assert app.save_path.exists()
+    d.key(pygame.K_s, pygame.KMOD_CTRL)  # the slots menu; Enter: the first free slot
+    assert d.scene.name == "saves"
+    d.key(pygame.K_RETURN)
+    assert (app.saves_dir / "slot-1.json").is_file() and d.scene.name == "play"
     for _ in range(3):
         d.key(pygame.K_SPACE)
     d.until(lambda: app.session.model.month == 6 and d.scene.role is not None)
-    d.key(pygame.K_o, pygame.KMOD_CTRL)
+    d.key(pygame.K_o, pygame.KMOD_CTRL)  # Enter: the latest save
+    d.key(pygame.K_RETURN)
     assert d.scene.name == "play" and app.session.model.month == 3

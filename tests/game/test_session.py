@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from cislab.game import debrief
+from cislab.game import debrief, replay
 from cislab.game.negotiation import Negotiation, NegotiationError
+from cislab.game.savefile import SaveError
 from cislab.game.session import Session, SessionError
 from cislab.model.scenarios import ScenarioError
 
@@ -60,8 +61,8 @@ def test_turns_undo_fork_save_load(tmp_path):
     assert s.model.operator.targeting == "hardest_first"
     with pytest.raises(SessionError):
         s.decide("state", {"audit_rate": 1.0})
-    path = s.save(tmp_path / "a.pkl")
-    loaded = Session.load(path)
+    path = replay.save(s, tmp_path / "a.json")
+    loaded = replay.load(path)
     assert loaded.model.month == 6 and loaded.humans == ["operator"]
     while not loaded.finished:
         loaded.run_turn()
@@ -69,12 +70,12 @@ def test_turns_undo_fork_save_load(tmp_path):
 
 
 def test_bad_session_files_are_refused(tmp_path):
-    with pytest.raises(SessionError, match="no saved session"):
-        Session.load(tmp_path / "missing.pkl")
-    junk = tmp_path / "junk.pkl"
-    junk.write_bytes(b"not a pickle")
-    with pytest.raises(SessionError, match="not a CIS Lab session"):
-        Session.load(junk)
+    with pytest.raises(SaveError, match="No save file"):
+        replay.load(tmp_path / "missing.json")
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(b"not a save")
+    with pytest.raises(SaveError, match="not a CIS Lab save"):
+        replay.load(junk)
     with pytest.raises(SessionError):
         Session("default").set_roles(["king"])
     with pytest.raises(ScenarioError):
