@@ -13,8 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import build_dates, build_identity, build_money, build_population, build_price
-from . import build_terms
+from .build_dates import plan_covid, plan_timeline, read_dates
+from .build_identity import read_identity
+from .build_money import plan_money, plan_returns, read_finance, read_returns
+from .build_population import plan_operator, plan_population, read_users
+from .build_price import plan_effect_defaults, plan_payer_and_values, plan_price
+from .build_terms import plan_terms, read_method_and_metric
 from .dataset import Dataset, load_dataset
 from .describe import assemble
 from .draft import Draft
@@ -42,22 +46,22 @@ class ImportResult:
 def build(d: Draft) -> dict[str, Any]:
     """Read the record, plan the contract, and assemble the scenario data."""
     d.metrics = metrics_of(d.r)
-    build_identity.read_identity(d)
-    build_dates.read_dates(d)
-    build_population.read_users(d)
-    build_money.read_finance(d)
-    build_terms.read_method_and_metric(d)
-    build_money.read_returns(d)
-    build_dates.plan_timeline(d)
-    build_population.plan_population(d)
-    build_money.plan_money(d)
-    build_population.plan_operator(d)
-    build_price.plan_price(d)
-    build_terms.plan_terms(d)
-    build_money.plan_returns(d)
-    build_price.plan_effect_defaults(d)
-    build_price.plan_payer_and_values(d)
-    build_dates.plan_covid(d)
+    read_identity(d)
+    read_dates(d)
+    read_users(d)
+    read_finance(d)
+    read_method_and_metric(d)
+    read_returns(d)
+    plan_timeline(d)
+    plan_population(d)
+    plan_money(d)
+    plan_operator(d)
+    plan_price(d)
+    plan_terms(d)
+    plan_returns(d)
+    plan_effect_defaults(d)
+    plan_payer_and_values(d)
+    plan_covid(d)
     d.set("meta.currency", d.currency, d.currency_src)
     d.set("meta.start_year", int(d.start[0]), d.start_src)
     return assemble(d)

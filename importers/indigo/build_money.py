@@ -108,8 +108,7 @@ def _capital(d: Draft) -> Money | None:
         return Money(exact, currency, usd, r.cite("investment_exact", "Total investment"))
     if low and high:
         source = (
-            f"{d.pid} fields 'Total investment (min, max)' = {low:,.0f}, {high:,.0f}: "
-            "the midpoint"
+            f"{d.pid} fields 'Total investment (min, max)' = {low:,.0f}, {high:,.0f}: the midpoint"
         )
         return Money((low + high) / 2, currency, None, source)
     if low or high:

@@ -107,8 +107,7 @@ def load_tables(path: Path = TABLES_FILE) -> Tables:
     if not all(isinstance(v, str) for v in aliases.values()):
         raise ValueError(f"{path.name}: [currency_aliases] values must be strings")
     countries = {
-        code: _strings(v, f"[countries] {code}", 3)
-        for code, v in _table(data, "countries").items()
+        code: _strings(v, f"[countries] {code}", 3) for code, v in _table(data, "countries").items()
     }
     sectors = {key: _sector(key, v) for key, v in _table(data, "sectors").items()}
     if "unknown" not in sectors:
