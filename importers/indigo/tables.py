@@ -77,7 +77,7 @@ def _sector(key: str, entry: Any) -> SectorProfile:
             "float": isinstance(value, float),
         }[str(kind)]
         if not good:
-            raise ValueError(f"{TABLES_FILE.name}: {where} {name} must be a {kind}")
+            raise ValueError(f"{TABLES_FILE.name}: {where} {name} must be {kind}, not {value!r}")
     return SectorProfile(key=key, **entry)
 
 
