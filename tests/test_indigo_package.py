@@ -133,7 +133,11 @@ def test_tables_file_is_read_into_typed_tables():
             "[sectors.employment] caseload must be int, not 'thirty'",
         ),
         ("caseload = 30\n", "", "[sectors.employment] must have exactly"),
-        ('FR = ["France", "France", "EUR"]', 'FR = ["France", "EUR"]', "[countries] FR"),
+        (
+            'FR = ["France", "France", "EUR"]',
+            'FR = ["France", "EUR"]',
+            "[countries] FR must be a list of 3 strings",
+        ),
         ('["poverty", ', '["wealth", ', "[patterns] sectors name unknown sectors {'wealth'}"),
         ("[labels]", "[label]", "[labels] missing or not a table"),
     ],

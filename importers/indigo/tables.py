@@ -41,34 +41,43 @@ class SectorProfile:
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name)
     if not isinstance(value, dict):
-        raise ValueError(f"{TABLES_FILE.name}: [{name}] missing or not a table")
+        raise ValueError(f"[{name}] missing or not a table")
     return value
 
 
-def _strings(value: Any, where: str, length: int | None = None) -> tuple[str, ...]:
-    """A list of strings of the expected length, as a tuple; ValueError naming the key."""
+def _strings(value: Any, where: str, length: int) -> list[str]:
+    """A list of `length` strings; ValueError naming the key otherwise."""
     ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if not ok or (length is not None and len(value) != length):
-        size = f"{length} " if length is not None else ""
-        raise ValueError(f"{TABLES_FILE.name}: {where} must be a list of {size}strings")
-    return tuple(value)
+    if not ok or len(value) != length:
+        raise ValueError(f"{where} must be a list of {length} strings")
+    return value
+
+
+def _pair(value: Any, where: str) -> tuple[str, str]:
+    first, second = _strings(value, where, 2)
+    return first, second
+
+
+def _triple(value: Any, where: str) -> tuple[str, str, str]:
+    first, second, third = _strings(value, where, 3)
+    return first, second, third
 
 
 def _pairs(value: Any, where: str) -> list[tuple[str, str]]:
     """Ordered (key, regex) pairs: order matters, the first match wins."""
     if not isinstance(value, list):
-        raise ValueError(f"{TABLES_FILE.name}: {where} must be a list of [key, pattern] pairs")
-    return [_strings(v, where, 2) for v in value]  # type: ignore[misc]
+        raise ValueError(f"{where} must be a list of [key, pattern] pairs")
+    return [_pair(v, where) for v in value]
 
 
 def _sector(key: str, entry: Any) -> SectorProfile:
     """One sector's defaults, every field present with the type the planner computes with."""
     where = f"[sectors.{key}]"
     if not isinstance(entry, dict):
-        raise ValueError(f"{TABLES_FILE.name}: {where} is not a table")
+        raise ValueError(f"{where} is not a table")
     wanted = {f.name: f.type for f in fields(SectorProfile) if f.name != "key"}
     if set(entry) != set(wanted):
-        raise ValueError(f"{TABLES_FILE.name}: {where} must have exactly {sorted(wanted)}")
+        raise ValueError(f"{where} must have exactly {sorted(wanted)}")
     for name, kind in wanted.items():
         value = entry[name]
         good = {
@@ -77,7 +86,7 @@ def _sector(key: str, entry: Any) -> SectorProfile:
             "float": isinstance(value, float),
         }[str(kind)]
         if not good:
-            raise ValueError(f"{TABLES_FILE.name}: {where} {name} must be {kind}, not {value!r}")
+            raise ValueError(f"{where} {name} must be {kind}, not {value!r}")
     return SectorProfile(key=key, **entry)
 
 
@@ -100,37 +109,45 @@ class Tables:
 
 
 def load_tables(path: Path = TABLES_FILE) -> Tables:
-    """Read and check the data file; ValueError naming the table when its shape is wrong."""
+    """Read and check the data file; ValueError naming the file and the table when its shape
+    is wrong."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
+    try:
+        return _tables(data)
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+
+
+def _tables(data: dict[str, Any]) -> Tables:
     aliases = _table(data, "currency_aliases")
     if not all(isinstance(v, str) for v in aliases.values()):
-        raise ValueError(f"{path.name}: [currency_aliases] values must be strings")
+        raise ValueError("[currency_aliases] values must be strings")
     countries = {
-        code: _strings(v, f"[countries] {code}", 3) for code, v in _table(data, "countries").items()
+        code: _triple(v, f"[countries] {code}") for code, v in _table(data, "countries").items()
     }
     sectors = {key: _sector(key, v) for key, v in _table(data, "sectors").items()}
     if "unknown" not in sectors:
-        raise ValueError(f"{path.name}: [sectors.unknown], the fallback, is missing")
+        raise ValueError("[sectors.unknown], the fallback, is missing")
     patterns = _table(data, "patterns")
     sector_patterns = _pairs(patterns.get("sectors"), "[patterns] sectors")
     if unknown := {key for key, _ in sector_patterns} - set(sectors):
-        raise ValueError(f"{path.name}: [patterns] sectors name unknown sectors {unknown}")
+        raise ValueError(f"[patterns] sectors name unknown sectors {unknown}")
     evaluations = _table(data, "evaluations")
     for key, entry in evaluations.items():
         if not (isinstance(entry, dict) and isinstance(entry.get("rank"), int)):
-            raise ValueError(f"{path.name}: [evaluations.{key}] needs an integer rank")
-        _strings([entry.get("en"), entry.get("fr")], f"[evaluations.{key}] en, fr", 2)
+            raise ValueError(f"[evaluations.{key}] needs an integer rank")
+        _pair([entry.get("en"), entry.get("fr")], f"[evaluations.{key}] en, fr")
     method_patterns = _pairs(patterns.get("methods"), "[patterns] methods")
     if unknown := {key for key, _ in method_patterns} - set(evaluations):
-        raise ValueError(f"{path.name}: [patterns] methods name unknown designs {unknown}")
+        raise ValueError(f"[patterns] methods name unknown designs {unknown}")
     single = {
         name: _strings([patterns.get(name)], f"[patterns] {name}", 1)[0]
         for name in ("frequency", "reduction", "overall")
     }
     return Tables(
         currency_aliases=dict(aliases),
-        countries=countries,  # type: ignore[arg-type]
+        countries=countries,
         sectors=sectors,
         sector_patterns=sector_patterns,
         method_patterns=method_patterns,
@@ -140,10 +157,7 @@ def load_tables(path: Path = TABLES_FILE) -> Tables:
         evaluation_rank={k: v["rank"] for k, v in evaluations.items()},
         evaluation_en={k: v["en"] for k, v in evaluations.items()},
         evaluation_fr={k: v["fr"] for k, v in evaluations.items()},
-        labels={
-            key: _strings(v, f"[labels] {key}", 2)  # type: ignore[misc]
-            for key, v in _table(data, "labels").items()
-        },
+        labels={key: _pair(v, f"[labels] {key}") for key, v in _table(data, "labels").items()},
     )
 
 
