@@ -36,6 +36,7 @@ class ImportResult:
 
     @property
     def name(self) -> str:
+        """The scenario's name (`indigo_poj_0153`), the default file name's stem."""
         return self.data["meta"]["name"]
 
     def toml(self) -> str:

@@ -38,6 +38,7 @@ class Dataset:
 
     @property
     def by_id(self) -> dict[str, dict[str, Any]]:
+        """Records by upper-cased id; non-table entries are skipped, never a crash."""
         return {str(p.get("id", "")).upper(): p for p in self.projects if isinstance(p, dict)}
 
     def get(self, project_id: str) -> dict[str, Any]:
@@ -98,6 +99,7 @@ def load_dataset(path: Path | None = None) -> Dataset:
 
 @cache
 def _load_dataset(path: Path) -> Dataset:
+    """Cached by path: the CLI lists, searches and imports from one read of the file."""
     try:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             raw = json.load(fh)

@@ -62,8 +62,9 @@ class Draft:
     irr_target: tuple[float, str] | None
     capital_sim: float
     max_payment_sim: float
-    # build_terms.read_method_and_metric, build_price.plan_price
+    # build.build, first: the record's metric tables (reader.metrics_of)
     metrics: list[Mapping[str, Any]]
+    # build_terms.read_method_and_metric, build_price.plan_price
     method: str
     method_src: str
     metric: str
@@ -71,6 +72,7 @@ class Draft:
     price: float
 
     def __init__(self, record: Any, metadata: Any, project_id: str | None) -> None:
+        """Accept anything: a record that is not a table becomes an empty one and a gap."""
         record_ok = isinstance(record, Mapping)
         record = record if record_ok else {}
         own_id = record.get("id")

@@ -39,6 +39,7 @@ class SectorProfile:
 
 
 def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A top-level table of the file; ValueError naming it when absent."""
     value = data.get(name)
     if not isinstance(value, dict):
         raise ValueError(f"[{name}] missing or not a table")
@@ -54,11 +55,13 @@ def _strings(value: Any, where: str, length: int) -> list[str]:
 
 
 def _pair(value: Any, where: str) -> tuple[str, str]:
+    """[English, French] labels, [key, pattern] entries."""
     first, second = _strings(value, where, 2)
     return first, second
 
 
 def _triple(value: Any, where: str) -> tuple[str, str, str]:
+    """A country: [English name, French name, currency]."""
     first, second, third = _strings(value, where, 3)
     return first, second, third
 
@@ -120,6 +123,8 @@ def load_tables(path: Path = TABLES_FILE) -> Tables:
 
 
 def _tables(data: dict[str, Any]) -> Tables:
+    """Every table checked, then typed; cross-references (patterns naming sectors and designs)
+    checked too, since a typo there would silently never match."""
     aliases = _table(data, "currency_aliases")
     if not all(isinstance(v, str) for v in aliases.values()):
         raise ValueError("[currency_aliases] values must be strings")
