@@ -1,7 +1,7 @@
 """`cislab import-indigo`: a scenario from a real impact bond of GO Lab's INDIGO dataset.
 
 Kept apart from `cislab/cli.py` so the importer's front end reads on one screen; the importer's
-logic lives in `importers/indigo.py` and is imported inside the command, so `cislab --help`
+logic lives in `importers/indigo/` and is imported inside the command, so `cislab --help`
 stays fast. Bad input (unknown id, unwritable file, a file that exists without --replace)
 exits 2 with one line and writes nothing.
 """

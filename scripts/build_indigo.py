@@ -6,7 +6,7 @@ more than the importer needs. This script keeps, per project, the fields the imp
 (dates, finance, users, sector, countries, outcome metrics and prices, organisation names), as
 the raw strings INDIGO publishes — trimmed of whitespace and long prose cut short — so that
 parsing, and the handling of missing or malformed values, happens in one place:
-`importers/indigo.py`. It also derives one table from the data: INDIGO's own local-currency to
+`importers/indigo/`. It also derives one table from the data: INDIGO's own local-currency to
 USD conversion rates (median per currency over every amount INDIGO gives in both), used only
 when a record's amounts come in two currencies.
 

@@ -28,6 +28,7 @@ from cislab.importers.indigo import (
     parse_number,
     parse_rate,
 )
+from cislab.importers.indigo import dataset as indigo_dataset
 from cislab.model.api import run
 from cislab.model.scenarios import known_paths, load_scenario
 from typer.testing import CliRunner
@@ -344,7 +345,7 @@ def test_broken_record_through_the_cli(tmp_path, monkeypatch, dataset):
     path = tmp_path / "broken.json.gz"
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         json.dump({"metadata": dataset.metadata, "projects": [BROKEN]}, fh)
-    monkeypatch.setattr(indigo, "DATA_FILE", path)
+    monkeypatch.setattr(indigo_dataset, "DATA_FILE", path)
     out = tmp_path / "broken.toml"
     result = runner.invoke(app, ["import-indigo", "999", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -352,7 +353,7 @@ def test_broken_record_through_the_cli(tmp_path, monkeypatch, dataset):
     assert load_scenario(out).meta.name == "indigo_poj_0999"
     unreadable = tmp_path / "garbage.json.gz"
     unreadable.write_bytes(b"not gzip")
-    monkeypatch.setattr(indigo, "DATA_FILE", unreadable)
+    monkeypatch.setattr(indigo_dataset, "DATA_FILE", unreadable)
     refused = runner.invoke(app, ["import-indigo", "999", "--out", str(tmp_path / "no.toml")])
     assert refused.exit_code == 2 and "cannot read the INDIGO data file" in refused.output
     assert not (tmp_path / "no.toml").exists()
