@@ -92,10 +92,14 @@ class Evaluator(mesa.Agent):
             for k, metric in enumerate(model.config.outcome_metrics)
         ]
         self.results.extend(results)
-        primary = self.counted(cohort, model.config.outcome_metrics[0].evaluation)
-        clients = primary[pop.enrol_month[primary] >= 0]
-        model.operator.learn(clients, pop.y_treated[clients])
         return results
+
+    def served_in(self, cohort: int) -> np.ndarray:
+        """People of a cohort counted on the primary metric who were served (the operator sees
+        their outcomes once the cohort is measured)."""
+        pop = self.model.population
+        primary = self.counted(cohort, self.model.config.outcome_metrics[0].evaluation)
+        return primary[pop.enrol_month[primary] >= 0]
 
     def _measure_metric(
         self, cohort: int, k: int, metric: OutcomeMetric, spill: np.ndarray
@@ -137,16 +141,16 @@ class Evaluator(mesa.Agent):
         model = self.model
         iv = model.config.intervention
         pop = model.population
-        risk = model.metric_risk(k, idx)
-        context = model.context_shift(model.month) - spill[idx]
+        risk = model.truth.metric_risk(k, idx)
+        context = model.truth.context_shift(model.month) - spill[idx]
         gain = metric.effect_scale * service_shift(
             pop.hours_effective[idx], pop.hours_scale[idx], 1.0, iv.effect, iv.max_logit_reduction
         )
-        u = model.metric_uniforms(k)[idx]
+        u = model.truth.metric_uniforms(k)[idx]
         y1 = events(shifted(risk, context - gain), u, metric.kind)
         y0 = events(shifted(risk, context), u, metric.kind)
         if metric.kind == Metric.binary and iv.relapse_rate > 0 and metric.horizon_months > 0:
-            relapse_u = model.relapse_uniforms()[idx]
+            relapse_u = model.truth.relapse_uniforms()[idx]
             followed = treated & (pop.enrol_month[idx] >= 0)
             y1 = np.maximum(y1, relapse(model, risk, relapse_u, metric.horizon_months, followed))
             y0 = np.maximum(y0, relapse(model, risk, relapse_u, metric.horizon_months, False))
@@ -169,16 +173,16 @@ class Evaluator(mesa.Agent):
             return np.full(idx.size, yc.mean() if yc.size else 0.0)
         if metric.evaluation == Evaluation.pre_post:
             months = np.unique(pop.enrol_month[idx])
-            entry_context = np.array([model.context_shift(int(m)) for m in months])
+            entry_context = np.array([model.truth.context_shift(int(m)) for m in months])
             ctx = entry_context[np.searchsorted(months, pop.enrol_month[idx])]
-            prior_u = model.metric_uniforms(k, prior=True)[idx]
-            return prior_events(shifted(model.metric_risk(k, idx), ctx), prior_u, metric.kind)
+            prior_u = model.truth.metric_uniforms(k, prior=True)[idx]
+            return prior_events(shifted(model.truth.metric_risk(k, idx), ctx), prior_u, metric.kind)
         pool = model.comparison_pool
-        shift = model.metric_shift(k)
+        shift = model.truth.metric_shift(k)
         if metric.evaluation == Evaluation.historical_baseline:
-            context, u = model.historical_context(), pool.u_hist
+            context, u = model.truth.historical_context(), pool.u_hist
         else:
-            context, u = model.context_shift(model.month), pool.u_now
+            context, u = model.truth.context_shift(model.month), pool.u_now
         risk = shifted(pool.risk, shift)
         pool_y = events(shifted(risk, context), u, metric.kind)
         if metric.kind == Metric.binary and metric.horizon_months > 0:

@@ -15,14 +15,21 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from cislab.agents.expectations import (
+    break_even_effect,
+    counterfactual_mean,
+    pre_post_binary,
+    trigger_probability,
+)
 from cislab.model.finance import capped_due
 from cislab.model.outcomes import expected_events
+from cislab.model.schema import Metric
 from scipy.special import expit, logit
 
 if TYPE_CHECKING:
     from cislab.model.cis_model import CISModel
 
-PRESSURE_SMOOTHING = 0.5
+MIN_EXITS_FOR_ESTIMATE = 20
 
 
 class Investor(mesa.Agent):
@@ -54,7 +61,7 @@ class Investor(mesa.Agent):
         for metric in sc.outcome_metrics:
             p = np.array([metric.baseline_rate])
             treated = expected_events(expit(logit(p) - metric.effect_scale * shift), metric.kind)
-            counterfactual = self.model.counterfactual_mean(metric, float(p[0]))
+            counterfactual = counterfactual_mean(metric, float(p[0]))
             gains.append(counterfactual - float(treated[0]))
         return gains
 
@@ -68,8 +75,8 @@ class Investor(mesa.Agent):
         `more`, under every cap."""
         model = self.model
         c = model.config.contract
-        p_pass = model.trigger_probability(gain_per_person)
-        earned = sum(model.payment_for(r) for _, r in model.pending)
+        p_pass = trigger_probability(model.contract, gain_per_person)
+        earned = model.contract.pending_amount()
         to_earn = (
             p_pass
             * c.price_per_outcome
@@ -97,7 +104,8 @@ class Investor(mesa.Agent):
         years = sc.contract_months / 12.0
         need = self.params.capital * (1.0 + self.params.required_return) ** years
         to_come = self.params.capital - sum(a for _, a in self.disbursed)
-        expected = self.expected_inflow(self.prior_effect(), self.model.planned_counted(), to_come)
+        planned = self.model.contract.planned_counted()
+        expected = self.expected_inflow(self.prior_effect(), planned, to_come)
         self.estimated_effect = self.prior_effect()
         return expected >= self.demanded_share() * need
 
@@ -117,38 +125,37 @@ class Investor(mesa.Agent):
 
     def step(self) -> None:
         model = self.model
-        if not model.signed:
+        if not model.contract.signed:
             return
         self.monitor()
-        if not (self.funding and model.delivering) or self.hold_tranches:
+        if not (self.funding and model.contract.delivering(model.month)) or self.hold_tranches:
             return
         due = model.month % self.params.tranche_months == 0
-        short = model.ledger.balance("operator") < model.monthly_cost()
+        short = model.ledger.balance("operator") < model.operator.monthly_cost()
         if due or short:  # scheduled tranche, or a drawdown request when cash runs short
             self.disburse()
 
     def monitor(self) -> None:
         """Update the estimate of the measured effect, press the operator, maybe exit."""
         model = self.model
-        estimate = model.interim_effect_estimate()
+        estimate = self.interim_effect_estimate()
         if estimate is None:
             return
         if not model.evaluator.results:  # lead indicators only: weigh them against the prior
             seen, weight = model.exits, self.params.prior_strength
             estimate = (weight * self.prior_effect() + seen * estimate) / (weight + seen)
         self.estimated_effect = estimate
-        target = model.break_even_effect()
+        target = break_even_effect(model.contract, model.payment_multiplier)
         gap = (target - estimate) / target if target > 0 else 0.0
         wanted = float(np.clip(self.params.pressure_sensitivity * gap, 0.0, 1.0))
         if self.pressure_target is not None:
             wanted = float(np.clip(self.pressure_target, 0.0, 1.0))
-        op = model.operator
-        op.pressure = (1 - PRESSURE_SMOOTHING) * op.pressure + PRESSURE_SMOOTHING * wanted
+        model.contract.pressure_demand = wanted  # the operator hears it through governance
         c = model.config.contract
         if (
             self.funding
             and self.auto_exit
-            and model.enrolling
+            and model.contract.enrolling(model.month)
             and model.month > 0
             and model.month % c.termination_check_months == 0
             and self.enough_evidence()
@@ -162,17 +169,17 @@ class Investor(mesa.Agent):
             )
             served = float((model.population.enrol_month >= 0).sum())
             future_in = self.expected_inflow(
-                estimate, model.planned_counted() - measured, future_out
+                estimate, model.contract.planned_counted() - measured, future_out
             ) - self.expected_inflow(estimate, served - measured, 0.0)
             if future_out > 0 and future_in < self.demanded_share() * future_out:
                 self.funding = False
                 self.exit_month = model.month
-                model.terminate("investor_exit")
+                model.contract.terminate("investor_exit", model.month)
 
     def enough_evidence(self) -> bool:
         """Ending a contract takes a measured result, or interim data on half a cohort."""
         model = self.model
-        return bool(model.evaluator.results) or model.exits >= 0.5 * model.cohort_size()
+        return bool(model.evaluator.results) or model.exits >= 0.5 * model.contract.cohort_size()
 
     def exit_now(self) -> None:
         """Stop funding and trigger early termination now (a decision, not a rule)."""
@@ -180,24 +187,47 @@ class Investor(mesa.Agent):
             return
         self.funding = False
         self.exit_month = self.model.month
-        self.model.terminate("investor_exit")
+        self.model.contract.terminate("investor_exit", self.model.month)
 
     def funds_still_needed(self) -> float:
         """What the operator will still need from the investor to finish delivery."""
         model = self.model
         remaining = self.params.capital - sum(a for _, a in self.disbursed)
-        gap = model.remaining_delivery_cost() - model.ledger.balance("operator")
+        gap = model.operator.remaining_delivery_cost() - model.ledger.balance("operator")
         return float(min(max(gap, 0.0), remaining))
 
     def disburse(self) -> None:
         """Send the operator what it needs for the next tranche, within the commitment."""
         model = self.model
         remaining = self.params.capital - sum(a for _, a in self.disbursed)
-        need = model.cost_next_months(self.params.tranche_months) - model.ledger.balance("operator")
+        need = model.operator.cost_next_months(self.params.tranche_months) - model.ledger.balance(
+            "operator"
+        )
         amount = min(max(need, 0.0), remaining, model.ledger.balance("investor"))
         if amount > 0:
             model.ledger.pay(model.month, "investor", "operator", amount, "capital_tranche")
             self.disbursed.append((model.month, amount))
+
+    def interim_effect_estimate(self) -> float | None:
+        """What the investor can see: measured results once any exist, else positive exits
+        against the baseline rate (a lead indicator that creaming flatters)."""
+        model = self.model
+        sc = model.config
+        primary = sc.outcome_metrics[0]
+        results = [r for r in model.evaluator.results if r.metric == primary.name]
+        if results:
+            n = sum(r.counted for r in results)
+            return sum(r.measured_effect * r.counted for r in results) / max(n, 1)
+        if model.exits < MIN_EXITS_FOR_ESTIMATE:
+            return None
+        success = model.positive_exits / model.exits
+        if pre_post_binary(primary):  # every success counts: nothing to subtract
+            return success
+        rate_gain = success - (1.0 - sc.population.baseline_rate)
+        if primary.kind == Metric.frequency:
+            # a small service effect moves events 1/(1-p) times as much as the binary rate
+            rate_gain /= 1.0 - primary.baseline_rate
+        return rate_gain
 
     def collect_repayment(self, payment: float) -> None:
         """Take from an outcome payment what is due under the return cap; the rest stays with

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from cislab.agents.expectations import audit_probability, trigger_probability
 from cislab.model.outcomes import events_slope, expected_events
 from cislab.model.population import Status, shifted
 from cislab.model.schema import Evaluation, Metric, OutcomeMetric
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from cislab.model.cis_model import CISModel
 
 BELIEF_BINS = 10
+PRESSURE_SMOOTHING = 0.5
 LEARNING_PRIOR_COUNT = 20.0
 QUALITY_GRID = np.linspace(0.0, 2.0, 21)
 
@@ -127,7 +129,7 @@ class Operator(mesa.Agent):
             lam = expected_events(p_hat, kind)
             return lam / np.maximum(1.0 - np.exp(-lam), 1e-9)
         admin = self.model.public.admin_risk(self.model.population.admin_score[idx])
-        return expected_events(shifted(admin, self.model.metric_shift(k)), kind)
+        return expected_events(shifted(admin, self.model.truth.metric_shift(k)), kind)
 
     def expected_gains(
         self, idx: np.ndarray, hours: float | np.ndarray
@@ -138,7 +140,7 @@ class Operator(mesa.Agent):
         measured = np.zeros(idx.size)
         avoided_primary = np.zeros(idx.size)
         for k, metric in enumerate(self.model.config.outcome_metrics):
-            p_k = shifted(p_hat, self.model.metric_shift(k))
+            p_k = shifted(p_hat, self.model.truth.metric_shift(k))
             treated = expected_events(shifted(p_k, -metric.effect_scale * base_shift), metric.kind)
             avoided = expected_events(p_k, metric.kind) - treated
             if k == 0:
@@ -154,11 +156,50 @@ class Operator(mesa.Agent):
         """Expected euros per extra measured outcome: price × P(trigger) × headroom under caps."""
         model = self.model
         c = model.config.contract
-        if not model.signed:
+        if not model.contract.signed:
             return 0.0
-        p_trigger = model.projected_trigger_probability()
-        headroom = model.payment_headroom()
+        p_trigger = self.projected_trigger_probability()
+        headroom = self.payment_headroom()
         return c.price_per_outcome * p_trigger * headroom
+
+    def projected_trigger_probability(self) -> float:
+        """Its current cohort passing, from its own beliefs about its current clients."""
+        model = self.model
+        clients = model.last_clients
+        if clients.size < 10:
+            return trigger_probability(model.contract, model.investor.prior_effect())
+        hours = np.maximum(
+            model.population.plan_hours[clients], model.population.hours_metric[clients]
+        )
+        weighted, _ = self.expected_gains(clients, hours)
+        return trigger_probability(
+            model.contract, float(weighted.mean()) / model.payment_multiplier
+        )
+
+    def payment_headroom(self) -> float:
+        """Share of the next expected payments that still fits under the maximum payment."""
+        model = self.model
+        sc = model.config
+        counted = float(sum(r.counted for r in model.evaluator.results))
+        remaining_people = max(model.contract.planned_counted() - counted, 1.0)
+        expected = (
+            sc.contract.price_per_outcome
+            * model.payment_multiplier
+            * max(model.investor.estimated_effect, 0.01)
+            * remaining_people
+        )
+        room = sc.contract.max_payment - model.state.paid - model.contract.pending_amount()
+        return float(np.clip(max(0.0, room) / expected, 0.0, 1.0))
+
+    # ------------------------------------------------------------------ governance
+    def hear_governance(self) -> None:
+        """Take in the investor's latest demand: pressure shifts its weight towards measured
+        results, smoothly (a board does not turn an association round in a month)."""
+        wanted = self.model.contract.pressure_demand
+        if wanted is None:
+            return
+        self.model.contract.pressure_demand = None
+        self.pressure = (1 - PRESSURE_SMOOTHING) * self.pressure + PRESSURE_SMOOTHING * wanted
 
     def value_per_person(self, idx: np.ndarray, hours: float) -> np.ndarray:
         """Objective value of enrolling each person, given a typical spell of `hours`."""
@@ -269,7 +310,7 @@ class Operator(mesa.Agent):
         )
         paid_slope = np.zeros(clients.size)
         for k, metric in enumerate(sc.outcome_metrics):
-            p_k = shifted(p_hat, self.model.metric_shift(k))
+            p_k = shifted(p_hat, self.model.truth.metric_shift(k))
             paid_slope += metric.weight * metric.effect_scale * events_slope(p_k, metric.kind)
         primary = sc.outcome_metrics[0]
         need = p_hat / self.model.baseline_mean
@@ -306,7 +347,8 @@ class Operator(mesa.Agent):
             * (1.0 - np.exp(-2.0 * q / reference))
         )
         shortfall = np.maximum(0.0, 1.0 - q / standard) if standard > 0 else np.zeros_like(q)
-        fine = self.model.audit_probability() * c.audit_detection * c.audit_penalty * shortfall
+        chance = audit_probability(c.audit_rate, self.model.month_complaints, self.model.caseload)
+        fine = chance * c.audit_detection * c.audit_penalty * shortfall
         metric_budgets = budget - q * clients
         levels = water_levels(amplitude, rate, metric_budgets * months)
         top = amplitude * rate
@@ -319,6 +361,10 @@ class Operator(mesa.Agent):
         return float(q[best]), plans[best], float(metric_budgets[best])
 
     # ------------------------------------------------------------------ learning
+    def observe_outcomes(self, clients: np.ndarray) -> None:
+        """A measured cohort's outcomes are known: learn from those of its own clients."""
+        self.learn(clients, self.model.population.y_treated[clients])
+
     def learn(self, clients: np.ndarray, observed: np.ndarray) -> None:
         """Update per-band corrections from observed outcomes of its own clients."""
         if clients.size == 0:
@@ -329,7 +375,7 @@ class Operator(mesa.Agent):
         base, band = self.believed_logit(clients)
         p_hat = expit(base + self.offsets[band])
         shift = primary.effect_scale * self.believed_shift(pop.hours_metric[clients], p_hat)
-        predicted_p = shifted(p_hat, self.model.metric_shift(0) - shift)
+        predicted_p = shifted(p_hat, self.model.truth.metric_shift(0) - shift)
         predicted = expected_events(predicted_p, metric)
         slope = np.maximum(events_slope(predicted_p, metric), 0.02)
         n = np.bincount(band, minlength=BELIEF_BINS).astype(float)
@@ -345,7 +391,7 @@ class Operator(mesa.Agent):
     def pay_costs(self, caseload: int) -> None:
         """Pay staff, places and overheads while delivering; stop service if cash runs out."""
         model = self.model
-        if not self.active or not model.delivering:
+        if not self.active or not model.contract.delivering(model.month):
             return
         p = self.params
         due = (
@@ -358,13 +404,23 @@ class Operator(mesa.Agent):
         model.ledger.pay(model.month, "operator", "economy", paid, "service_costs")
         if paid + 1e-6 < due:
             self.active = False
-            model.stop_service("operator_insolvent")
+            model.contract.stop_service("operator_insolvent", model.month, model.population)
 
-    def receive_outcome_payment(self, amount: float) -> None:
-        """Outcome payments go first to the investor, up to its capped return."""
-        if amount <= 0:
-            return
-        self.model.investor.collect_repayment(amount)
+    def monthly_cost(self) -> float:
+        """Its budget for a month of delivery at full capacity (what it asks funders for)."""
+        op = self.params
+        return (
+            op.caseworkers * op.staff_cost_per_worker_month
+            + op.fixed_costs_month
+            + self.model.config.capacity * op.cost_per_place_month
+        )
+
+    def cost_next_months(self, months: int) -> float:
+        end = self.model.contract.delivery_end
+        return self.monthly_cost() * max(0, min(months, end - self.model.month))
+
+    def remaining_delivery_cost(self) -> float:
+        return self.cost_next_months(self.model.contract.delivery_end - self.model.month)
 
 
 def water_levels(amplitude: np.ndarray, rate: np.ndarray, budgets: np.ndarray) -> np.ndarray:

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from cislab.agents.expectations import audit_probability
 from cislab.model.schema import ReferralRule, Selection
 
 if TYPE_CHECKING:
     from cislab.model.cis_model import CISModel
-
-COMPLAINT_AUDIT_WEIGHT = 0.5
 
 
 class State(mesa.Agent):
@@ -59,7 +58,8 @@ class State(mesa.Agent):
         if clients.size == 0 or c.quality_standard_hours <= 0:
             return
         ordered, self.audit_ordered = self.audit_ordered, False
-        if not ordered and model.rng.random() >= model.audit_probability():
+        chance = audit_probability(c.audit_rate, model.month_complaints, model.caseload)
+        if not ordered and model.rng.random() >= chance:
             return
         self.audits += 1
         shortfall = max(0.0, 1.0 - quality / c.quality_standard_hours)
@@ -86,7 +86,6 @@ class State(mesa.Agent):
         if paid > 0:
             model.ledger.pay(model.month, "state", "operator", paid, "outcome_payment")
             self.paid += paid
-            model.operator.receive_outcome_payment(paid)
         return paid
 
     def pay_evaluation(self, fee: float) -> None:

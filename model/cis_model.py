@@ -19,28 +19,18 @@ import mesa
 import numpy as np
 from cislab.agents import Beneficiary, Evaluator, Investor, Operator, State
 from cislab.agents.evaluator import CohortResult
+from cislab.agents.expectations import audit_probability
 from cislab.model.after_contract import AFTER_REPORTERS, AfterContract
+from cislab.model.contract import ContractState
 from cislab.model.indices import MODEL_REPORTERS
 from cislab.model.intake import run_intake
 from cislab.model.ledger import Ledger
-from cislab.model.outcomes import expected_events
-from cislab.model.population import (
-    ComparisonPool,
-    Status,
-    build_population,
-    risk_logit_moments,
-    shifted,
-)
+from cislab.model.population import ComparisonPool, build_population, risk_logit_moments
 from cislab.model.scenarios import load_scenario
-from cislab.model.schema import Evaluation, Metric, OutcomeMetric, Scenario, ThresholdKind
+from cislab.model.schema import Scenario
 from cislab.model.service import deliver
-from cislab.model.terms import PublicStats, effect_size, passes
-from scipy.optimize import brentq
-from scipy.special import expit, logit
-from scipy.stats import norm
-
-COMPLAINT_AUDIT_WEIGHT = 5.0
-MIN_EXITS_FOR_ESTIMATE = 20
+from cislab.model.terms import PublicStats, passes
+from cislab.model.truth import WorldTruth
 
 
 class CISModel(mesa.Model):
@@ -76,6 +66,7 @@ class CISModel(mesa.Model):
 
         population_rng = np.random.default_rng([self.seed, 1])
         self.population = build_population(sc, population_rng)
+        self.truth = WorldTruth(sc, self.seed, self.population)
         mean, var = risk_logit_moments(self.population.risk)
         self.public = PublicStats(mean, var, sc.population.admin_noise**2)
         self.baseline_mean = float(self.population.risk.mean())
@@ -104,24 +95,12 @@ class CISModel(mesa.Model):
         self.people = list(
             Beneficiary.create_agents(self, sc.population.size, np.arange(sc.population.size))
         )
+        self.contract = ContractState(sc)
         self.operator = Operator(self)
         self.investor = Investor(self)
         self.state = State(self)
         self.evaluator = Evaluator(self)
 
-        self.terminated: str | None = None
-        self.termination_month: int | None = None
-        self.service_stopped: str | None = None
-        self.pending: list[tuple[int, CohortResult]] = []
-        self._uniforms: dict[object, np.ndarray] = {}
-        self._metric_shifts: dict[int, float] = {}
-        self.measure_months = {
-            (c + 1) * sc.contract.cohort_months
-            + sc.intervention.service_months
-            + sc.contract.measurement_months
-            - 1: c
-            for c in range(sc.contract.cohorts)
-        }
         self._reset_month_counters()
         self.caseload = 0
         self.client_months = 0.0
@@ -139,8 +118,6 @@ class CISModel(mesa.Model):
             if gains[0] > 0
             else sum(m.weight for m in sc.outcome_metrics)
         )
-        self.shocks: list[tuple[int, float]] = []  # events added while running (game, what-ifs)
-        self.signed = False
         if self.investor.decide_to_fund():
             self.sign()
         self.after = AfterContract(self) if sc.after_months > 0 else None
@@ -155,7 +132,7 @@ class CISModel(mesa.Model):
         if self.signed or self.month > 0:
             return
         sc = self.config
-        self.signed = True
+        self.contract.signed = True
         fee = self.ledger.pay(
             0,
             "investor",
@@ -178,55 +155,71 @@ class CISModel(mesa.Model):
         self.month_dropouts = 0
         self.month_audits = 0
 
-    # ------------------------------------------------------------------ calendar
+    # ------------------------------------------------------------------ the contract's standing
+    # Read-only views for front ends and tests; the parties act on `self.contract` itself.
+    @property
+    def signed(self) -> bool:
+        return self.contract.signed
+
+    @property
+    def terminated(self) -> str | None:
+        return self.contract.terminated
+
+    @property
+    def termination_month(self) -> int | None:
+        return self.contract.termination_month
+
+    @property
+    def service_stopped(self) -> str | None:
+        return self.contract.service_stopped
+
+    @property
+    def pending(self) -> list[tuple[int, CohortResult]]:
+        return self.contract.pending
+
+    @property
+    def measure_months(self) -> dict[int, int]:
+        return self.contract.measure_months
+
     @property
     def enrolling(self) -> bool:
-        sc = self.config
-        return (
-            self.signed
-            and self.terminated is None
-            and self.service_stopped is None
-            and self.month < sc.contract.cohorts * sc.contract.cohort_months
-        )
+        return self.contract.enrolling(self.month)
 
     @property
     def delivery_end(self) -> int:
         """First month with no service left to deliver."""
-        sc = self.config
-        end = sc.contract.cohorts * sc.contract.cohort_months + sc.intervention.service_months
-        if self.termination_month is not None:
-            end = min(end, self.termination_month + sc.intervention.service_months)
-        return end
+        return self.contract.delivery_end
 
     @property
     def delivering(self) -> bool:
-        return self.signed and self.service_stopped is None and self.month < self.delivery_end
+        return self.contract.delivering(self.month)
+
+    # ------------------------------------------------------------------ the world's context
+    @property
+    def shocks(self) -> list[tuple[int, float]]:
+        return self.truth.shocks
 
     def context_shift(self, month: int) -> float:
         """Logit shift of everyone's risk from trend and shocks at `month`."""
-        ctx = self.config.context
-        shift = ctx.trend_per_year * month / 12.0
-        if 0 <= ctx.shock_month <= month:
-            shift += ctx.shock_size
-        shift += sum(size for start, size in self.shocks if start <= month)
-        return shift
+        return self.truth.context_shift(month)
 
     def add_shock(self, size: float, month: int | None = None) -> None:
         """A lasting shift of everyone's logit risk from `month` on (a recession, a reform):
         an event arriving mid-run, on top of the scenario's own trend and shock."""
-        self.shocks.append((self.month if month is None else int(month), float(size)))
+        self.truth.add_shock(size, self.month if month is None else int(month))
 
-    def historical_context(self) -> float:
-        """Context of the pre-programme year a historical baseline was taken from."""
-        return self.config.context.trend_per_year * -1.0
+    def metric_risk(self, k: int, idx: np.ndarray) -> np.ndarray:
+        """True untreated risk of metric k for people `idx`."""
+        return self.truth.metric_risk(k, idx)
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         self._reset_month_counters()
         if self.signed:
             if self.month == self.config.context.policy_change_month:
-                self.terminate("policy_change")
+                self.contract.terminate("policy_change", self.month)
             self.investor.step()
+            self.operator.hear_governance()
             if self.enrolling:
                 run_intake(self)
             clients, hours, quality = self.operator.plan_effort()
@@ -260,6 +253,7 @@ class CISModel(mesa.Model):
             return
         self.state.pay_evaluation(sc.evaluator.fee_per_measurement)
         results = self.evaluator.measure(cohort)
+        self.operator.observe_outcomes(self.evaluator.served_in(cohort))
         due = self.month + sc.contract.payment_lag_months
         self.pending.extend((due, r) for r in results if r.passed)
         if self._last_measurement():
@@ -284,219 +278,42 @@ class CISModel(mesa.Model):
                 self.pending.extend((due, r) for r in results if not r.passed)
 
     def _pay_due(self) -> None:
+        """Payments due this month: the payer pays the operator within its caps, then the
+        operator repays the investor what the contract's waterfall says it is owed."""
         sc = self.config
         due_now = [r for m, r in self.pending if m == self.month]
-        self.pending = [(m, r) for m, r in self.pending if m != self.month]
+        self.contract.pending = [(m, r) for m, r in self.pending if m != self.month]
         primary = sc.outcome_metrics[0].name
         measured = sum(
             max(r.measured_outcomes, 0.0) for r in self.evaluator.results if r.metric == primary
         )
         savings = measured * sc.state.cost_per_event
         for result in due_now:
-            result.paid += self.state.pay_outcomes(self.payment_for(result), savings)
+            paid = self.state.pay_outcomes(self.contract.payment_for(result), savings)
+            result.paid += paid
+            if paid > 0:
+                self.investor.collect_repayment(paid)
         if self.month == sc.contract_months - 1:
             self.investor.settle_guarantee()
 
     def payment_for(self, result: CohortResult) -> float:
         """Price × metric weight × priced outcomes (never negative), before caps."""
-        price = self.config.contract.price_per_outcome
-        return price * result.weight * max(result.priced_outcomes, 0.0)
+        return self.contract.payment_for(result)
 
     # ------------------------------------------------------------------ events
     def terminate(self, reason: str) -> None:
-        """Early termination: no new enrolment; current clients finish while cash lasts."""
-        if self.terminated is None:
-            self.terminated = reason
-            self.termination_month = self.month
+        """Early termination (for front ends: a facilitator's event)."""
+        self.contract.terminate(reason, self.month)
 
     def stop_service(self, reason: str) -> None:
-        """The operator can no longer serve: current clients leave service now."""
-        if self.service_stopped is None:
-            self.service_stopped = reason
-            pop = self.population
-            leaving = pop.status == Status.enrolled
-            pop.status[leaving] = Status.dropped
-            pop.exit_month[leaving] = self.month
-            self.terminate(reason)
+        """The service stops now (for front ends)."""
+        self.contract.stop_service(reason, self.month, self.population)
 
-    # ------------------------------------------------------------------ shared expectations
     def audit_probability(self) -> float:
-        """Chance of an audit this month: the contract's rate, raised by recent complaints."""
-        rate = self.config.contract.audit_rate
-        if rate <= 0:
-            return 0.0
-        per_client = self.month_complaints / max(self.caseload, 1)
-        return min(1.0, rate * (1.0 + COMPLAINT_AUDIT_WEIGHT * per_client))
-
-    def planned_counted(self) -> float:
-        """People the contract expects to count, over all cohorts."""
-        sc = self.config
-        people = sc.intake_per_month * sc.contract.cohorts * sc.contract.cohort_months
-        if sc.outcome_metrics[0].evaluation == Evaluation.rct:
-            people /= max(1.0 - sc.population.refusal_rate, 0.05)
-        return float(people)
-
-    def cohort_size(self) -> float:
-        return self.planned_counted() / self.config.contract.cohorts
-
-    def trigger_probability(self, gain_per_person: float) -> float:
-        """P(payment is triggered on the primary metric): by a cohort passing its threshold or,
-        where the contract has one, all cohorts passing the overall threshold."""
-        c = self.config.contract
-        metric = self.config.outcome_metrics[0]
-        by_cohort = self._pass_probability(gain_per_person, self.cohort_size(), metric.threshold)
-        if c.overall_threshold <= 0:
-            return by_cohort
-        overall = self._pass_probability(
-            gain_per_person, self.planned_counted(), c.overall_threshold
+        """Chance of an audit this month under the contract's rule (see `agents.expectations`)."""
+        return audit_probability(
+            self.config.contract.audit_rate, self.month_complaints, self.caseload
         )
-        return max(by_cohort, overall)
-
-    def _pass_probability(self, gain_per_person: float, people: float, threshold: float) -> float:
-        sc = self.config
-        metric = sc.outcome_metrics[0]
-        n = max(people, 1.0)
-        p = metric.baseline_rate
-        mean = float(expected_events(np.array([p]), metric.kind)[0])
-        var = mean if metric.kind == Metric.frequency else p * (1 - p)
-        if metric.evaluation == Evaluation.rct:
-            se = math.sqrt(var * 2.0 / n)
-        elif metric.evaluation == Evaluation.pre_post:
-            se = math.sqrt(var / n)
-        else:
-            se = math.sqrt(var * (1.0 / n + 1.0 / (n * sc.evaluator.comparison_matches)))
-        cf_mean = self.counterfactual_mean(metric, p)
-        if metric.threshold_kind == ThresholdKind.success_rate:
-            effect = 1.0 - cf_mean + gain_per_person
-        else:
-            effect = effect_size(metric.threshold_kind, gain_per_person, cf_mean)
-            se = effect_size(metric.threshold_kind, se, cf_mean)
-        return float(norm.cdf((effect - threshold) / max(se, 1e-9)))
-
-    def projected_trigger_probability(self) -> float:
-        """The operator's view of its current cohort passing, from its own beliefs."""
-        clients = self.last_clients
-        if clients.size < 10:
-            return self.trigger_probability(self.investor.prior_effect())
-        hours = np.maximum(
-            self.population.plan_hours[clients], self.population.hours_metric[clients]
-        )
-        weighted, _ = self.operator.expected_gains(clients, hours)
-        return self.trigger_probability(float(weighted.mean()) / self.payment_multiplier)
-
-    def payment_headroom_amount(self) -> float:
-        """What the state could still pay under the maximum payment."""
-        pending = sum(self.payment_for(r) for _, r in self.pending)
-        return max(0.0, self.config.contract.max_payment - self.state.paid - pending)
-
-    def payment_headroom(self) -> float:
-        """Share of the next expected payments that still fits under the maximum payment."""
-        sc = self.config
-        remaining_people = max(self.planned_counted() - self._counted_so_far(), 1.0)
-        expected = (
-            sc.contract.price_per_outcome
-            * self.payment_multiplier
-            * max(self.investor.estimated_effect, 0.01)
-            * remaining_people
-        )
-        return float(np.clip(self.payment_headroom_amount() / expected, 0.0, 1.0))
-
-    def _counted_so_far(self) -> float:
-        return float(sum(r.counted for r in self.evaluator.results))
-
-    def monthly_cost(self) -> float:
-        op = self.config.operator
-        return (
-            op.caseworkers * op.staff_cost_per_worker_month
-            + op.fixed_costs_month
-            + self.config.capacity * op.cost_per_place_month
-        )
-
-    def cost_next_months(self, months: int) -> float:
-        return self.monthly_cost() * max(0, min(months, self.delivery_end - self.month))
-
-    def remaining_delivery_cost(self) -> float:
-        return self.cost_next_months(self.delivery_end - self.month)
-
-    def break_even_effect(self) -> float:
-        """Measured gain per person at which payments repay the capital at the required return."""
-        sc = self.config
-        need = sc.investor.capital * (1.0 + sc.investor.required_return) ** (
-            sc.contract_months / 12
-        )
-        paid_per_unit = sc.contract.price_per_outcome * self.payment_multiplier
-        return need / max(paid_per_unit * self.planned_counted(), 1e-9)
-
-    def interim_effect_estimate(self) -> float | None:
-        """What investors can see: measured results once any exist, else positive exits
-        against the baseline rate (a lead indicator that creaming flatters)."""
-        sc = self.config
-        primary = sc.outcome_metrics[0]
-        results = [r for r in self.evaluator.results if r.metric == primary.name]
-        if results:
-            n = sum(r.counted for r in results)
-            return sum(r.measured_effect * r.counted for r in results) / max(n, 1)
-        if self.exits < MIN_EXITS_FOR_ESTIMATE:
-            return None
-        success = self.positive_exits / self.exits
-        if self.pre_post_binary(primary):  # every success counts: nothing to subtract
-            return success
-        rate_gain = success - (1.0 - sc.population.baseline_rate)
-        if primary.kind == Metric.frequency:
-            # a small service effect moves events 1/(1-p) times as much as the binary rate
-            rate_gain /= 1.0 - primary.baseline_rate
-        return rate_gain
-
-    # ------------------------------------------------------------------ metrics
-    @staticmethod
-    def pre_post_binary(metric: OutcomeMetric) -> bool:
-        """Pre-post on a binary metric: everyone was in the adverse state at entry."""
-        return metric.evaluation == Evaluation.pre_post and metric.kind == Metric.binary
-
-    @staticmethod
-    def counterfactual_mean(metric: OutcomeMetric, risk: float) -> float:
-        """The counterfactual the evaluator will set against an average person of this risk.
-
-        Pre-post compares with the window before entry, which entry required to hold an adverse
-        event: 1 for a binary metric, λ / (1 − e^−λ) = λ / p events for a frequency metric.
-        """
-        mean = float(expected_events(np.array([risk]), metric.kind)[0])
-        if metric.evaluation != Evaluation.pre_post:
-            return mean
-        return 1.0 if metric.kind == Metric.binary else mean / risk
-
-    def metric_shift(self, k: int) -> float:
-        """Logit shift that gives metric k its own untreated rate while people keep their rank:
-        solved once so the population's mean risk on the metric is the metric's baseline."""
-        if k not in self._metric_shifts:
-            target = self.config.outcome_metrics[k].baseline_rate
-            if target == self.config.population.baseline_rate:
-                self._metric_shifts[k] = 0.0
-            else:
-                base = logit(self.population.risk)
-                self._metric_shifts[k] = float(
-                    brentq(lambda s: expit(base + s).mean() - target, -20.0, 20.0, xtol=1e-10)
-                )
-        return self._metric_shifts[k]
-
-    def metric_risk(self, k: int, idx: np.ndarray) -> np.ndarray:
-        return shifted(self.population.risk[idx], self.metric_shift(k))
-
-    def metric_uniforms(self, k: int, prior: bool = False) -> np.ndarray:
-        """Fixed outcome draws per person for metric k (common random numbers)."""
-        if k == 0:
-            return self.population.u_prior if prior else self.population.u_outcome
-        key = (k, prior)
-        if key not in self._uniforms:
-            stream = np.random.default_rng([self.seed, 100 + 2 * k + int(prior)])
-            self._uniforms[key] = stream.random(self.population.size)
-        return self._uniforms[key]
-
-    def relapse_uniforms(self) -> np.ndarray:
-        if "relapse" not in self._uniforms:
-            stream = np.random.default_rng([self.seed, 99])
-            self._uniforms["relapse"] = stream.random(self.population.size)
-        return self._uniforms["relapse"]
 
     # ------------------------------------------------------------------ people
     def beneficiary(self, index: int) -> Beneficiary:

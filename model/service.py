@@ -76,7 +76,7 @@ def finish(model: CISModel, leavers: np.ndarray) -> None:
         iv.effect,
         iv.max_logit_reduction,
     )
-    p = shifted(pop.risk[leavers], model.context_shift(model.month) - gain)
+    p = shifted(pop.risk[leavers], model.truth.context_shift(model.month) - gain)
     positive = model.rng.random(leavers.size) >= p
     model.exits += int(leavers.size)
     model.positive_exits += int(positive.sum())

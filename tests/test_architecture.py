@@ -72,3 +72,90 @@ def test_core_never_imports_front_ends():
             if bad:
                 offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
+
+
+def _methods_defined_in(path: Path) -> set[str]:
+    """Names of the methods and properties of every class in a module."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ClassDef):
+            names |= {
+                item.name
+                for item in node.body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+    return names
+
+
+def _is_the_model(node: ast.expr) -> bool:
+    """`model`, `self.model`, `phase` or `self.phase`: how agents name the model they live in."""
+    if isinstance(node, ast.Name):
+        return node.id in {"model", "phase"}
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr in {"model", "phase"}
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    )
+
+
+def test_agents_call_no_method_of_the_model():
+    """Issue 13: agents own their beliefs. An agent reads the world's data (population arrays,
+    ledger, contract standing, truth) but never calls a method or property of the model classes
+    that create the agents — that would tie `agents/` and `model/` in a loop even with type-only
+    imports. Expectations live on the agents or in `agents/expectations.py`."""
+    model_methods = _methods_defined_in(ROOT / "model" / "cis_model.py") | _methods_defined_in(
+        ROOT / "model" / "after_contract.py"
+    )
+    model_methods -= {"__init__"}
+    offenders = {}
+    # Not yet: the territories' decisions still call the post-contract phase; they move with
+    # its redesign into a world of contracts (docs/design/world-of-contracts.md, step 5).
+    pending_redesign = {"territory.py"}
+    for path in sorted((ROOT / "agents").glob("*.py")):
+        if path.name in pending_redesign:
+            continue
+        calls = {
+            node.attr
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Attribute)
+            and node.attr in model_methods
+            and _is_the_model(node.value)
+        }
+        if calls:
+            offenders[path.name] = sorted(calls)
+    assert offenders == {}
+
+
+def test_model_modules_that_agents_use_do_not_import_agents():
+    """The model modules agents import at run time must not import agents back (a loop)."""
+    loops = {}
+    for path in sorted((ROOT / "agents").glob("*.py")):
+        for name in _runtime_imports(path):
+            parts = name.split(".")
+            if parts[:2] != ["cislab", "model"] or len(parts) < 3:
+                continue
+            target = ROOT / "model" / f"{parts[2]}.py"
+            runtime = _runtime_imports(target)
+            back = sorted(n for n in runtime if n.startswith("cislab.agents"))
+            if back:
+                loops[f"{path.name} -> {parts[2]}"] = back
+    assert loops == {}
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Modules imported outside `if TYPE_CHECKING:` blocks."""
+    tree = ast.parse(path.read_text())
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            skipped |= {id(n) for n in ast.walk(node)}
+    names = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
