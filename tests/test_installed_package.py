@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cislab.model.scenarios import scenario_names
 
 ROOT = Path(__file__).resolve().parent.parent
