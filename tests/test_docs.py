@@ -66,7 +66,7 @@ def test_reference_rows_state_type_range_default_and_readers() -> None:
     assert "`agents/state.py: State.referrals`" in rows["state.referral_rule"]
     assert "`agents/state.py: State.audit`" in rows["contract.audit_penalty"]  # via c = …contract
     assert "`agents/evaluator.py: Evaluator.outcomes`" in rows["contract.metrics[].effect_scale"]
-    assert "`random_referral` | `public_referral` | `operator`" in rows["contract.selection"]
+    assert r"`random_referral` \| `public_referral` \| `operator`" in rows["contract.selection"]
     assert "each 0–10" in rows["contract.price_tiers"]
     assert "people per month" in rows["operator.intake_per_month"]
 
