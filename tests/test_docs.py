@@ -13,7 +13,9 @@ import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import pytest
 import yaml
 from cislab.model import schema
 
@@ -88,3 +90,54 @@ def test_citation_file_matches_the_package() -> None:
 def test_schema_module_is_the_one_documented() -> None:
     """The reference documents the installed schema, i.e. this worktree's model/schema.py."""
     assert Path(schema.__file__).resolve() == ROOT / "model" / "schema.py"
+
+
+# ---------------------------------------------------------------------------- data dictionary
+@pytest.fixture(scope="module")
+def dictionary() -> tuple[ModuleType, Any]:
+    """The dictionary script and what its runs wrote (a few seconds: real runs)."""
+    dd = load_script("data_dictionary")
+    return dd, dd.observed()
+
+
+def test_dictionary_reads_the_runs_the_issue_names(dictionary: tuple[ModuleType, Any]) -> None:
+    dd, obs = dictionary
+    assert ("default", {}) in dd.RUNS
+    assert ("default", {"after.horizon_years": 3}) in dd.RUNS
+    assert {"territories", "decisions"} <= {t for t, cols in obs.columns.items() if cols}
+    assert obs.columns["next_contracts"], "no run signed a next contract: its columns go unseen"
+
+
+def test_every_column_of_a_run_is_documented_in_english_and_french(
+    dictionary: tuple[ModuleType, Any],
+) -> None:
+    dd, obs = dictionary
+    for lang in dd.LANGS:
+        assert dd.undocumented(obs.columns, lang) == [], (
+            f"columns without a meaning in {lang}: add them to docs/data-dictionary.toml"
+        )
+    pages = {lang: path.read_text(encoding="utf-8") for lang, path in dd.OUT.items()}
+    for table, columns in obs.columns.items():
+        for column in columns:
+            for lang, page in pages.items():
+                assert f"| `{column}` |" in page, f"{table}.{column} missing from {lang} page"
+
+
+def test_null_summary_values_and_ledger_codes_are_documented(
+    dictionary: tuple[ModuleType, Any],
+) -> None:
+    dd, obs = dictionary
+    text = dd.texts()
+    for key in obs.nulls:  # a key the runs wrote as null says when it is null, in both languages
+        entry = text["columns"]["summary"][key]
+        assert "null" in entry["en"] and "null" in entry["fr"], key
+    assert obs.reasons <= set(text["reasons"]), obs.reasons - set(text["reasons"])
+    assert obs.parties <= set(text["parties"]), obs.parties - set(text["parties"])
+
+
+def test_data_dictionary_pages_are_up_to_date(dictionary: tuple[ModuleType, Any]) -> None:
+    dd, obs = dictionary
+    for lang, path in dd.OUT.items():
+        assert path.read_text(encoding="utf-8") == dd.render(obs, lang), (
+            f"{path.relative_to(ROOT)} is out of date: run python scripts/data_dictionary.py"
+        )
