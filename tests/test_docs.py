@@ -8,7 +8,9 @@ the command that fixes it.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -141,3 +143,59 @@ def test_data_dictionary_pages_are_up_to_date(dictionary: tuple[ModuleType, Any]
         assert path.read_text(encoding="utf-8") == dd.render(obs, lang), (
             f"{path.relative_to(ROOT)} is out of date: run python scripts/data_dictionary.py"
         )
+
+
+# ---------------------------------------------------------------------------- ODD
+def _definitions(path: Path) -> dict[str, set[str]]:
+    """Top-level names of a module, and for each class the names it defines."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: dict[str, set[str]] = {"": set()}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            out[""].add(node.name)
+        elif isinstance(node, ast.Assign):
+            out[""].update(t.id for t in node.targets if isinstance(t, ast.Name))
+        if isinstance(node, ast.ClassDef):
+            names = {
+                n.name if isinstance(n, (ast.FunctionDef, ast.ClassDef)) else n.target.id
+                for n in node.body
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef))
+                or (isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name))
+            }
+            names.update(  # attributes set on self in its methods (State.audits)
+                t.attr
+                for n in ast.walk(node)
+                if isinstance(n, (ast.Assign, ast.AnnAssign))
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                if isinstance(t, ast.Attribute)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == "self"
+            )
+            out[node.name] = names
+    return out
+
+
+def test_odd_cites_code_that_exists() -> None:
+    """Every `folder/module.py: name` and `Class.method` the ODD cites is in the code, so the
+    model description cannot silently point at renamed or deleted functions."""
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    modules = {
+        f"{p.parent.name}/{p.name}": _definitions(p)
+        for folder in ("model", "agents", "experiments", "game")
+        for p in (ROOT / folder).glob("*.py")
+    }
+    classes = {c: names for defs in modules.values() for c, names in defs.items() if c}
+    cited = re.findall(r"`((?:model|agents|experiments|game)/\w+\.py)(?:: ([\w.]+))?`", odd)
+    assert len(cited) > 40
+    for module, name in cited:
+        assert module in modules, f"ODD cites {module}, which does not exist"
+        if name:
+            head, _, attr = name.partition(".")
+            assert head in modules[module][""], f"ODD cites {module}: {name}"
+            if attr:
+                assert attr in modules[module][head], f"ODD cites {module}: {name}"
+    methods = re.findall(r"`([A-Z]\w+)\.(\w+)`", odd)
+    assert len(methods) > 30
+    for klass, attr in methods:
+        if klass in classes:
+            assert attr in classes[klass], f"ODD cites {klass}.{attr}, not defined in the code"
