@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import sys
 import typing
 from enum import Enum
@@ -179,7 +180,9 @@ def default_text(info: FieldInfo) -> str:
         return "unset"
     if isinstance(value, (int, float)):
         return f"`{_num(value)}`"
-    return f"`{value!r}`" if value not in ("", [], {}) else ("empty" if value != "" else '`""`')
+    if value in ([], {}):
+        return "empty"
+    return f"`{json.dumps(value, ensure_ascii=False)}`"
 
 
 def unit_text(model: type[BaseModel], name: str, info: FieldInfo) -> str:
