@@ -216,7 +216,8 @@ class Population(Strict):
             "Peer effect at measurement: a measured person's logit risk falls by spillover × the "
             "share of their peers ever enrolled, in their treated and untreated outcome alike (so "
             "not in the true effect) and in an RCT's control arm, but not in the external "
-            "comparison pool — so it inflates matched-comparison and historical measurements."
+            "comparison pool nor in the pre-entry window — so it inflates matched-comparison, "
+            "historical and pre-post measurements."
         ),
         json_schema_extra={"unit": "logit"},
     )
