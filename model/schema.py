@@ -843,10 +843,7 @@ class After(Strict):
     )
     credibility_rct: Fraction = Field(
         1.0,
-        description=(
-            "Share of a measured effect a State believes when it comes from an RCT (read through "
-            "`getattr` in `AfterContract.__init__`)."
-        ),
+        description="Share of a measured effect a State believes when it comes from an RCT.",
     )
     credibility_matched_comparison: Fraction = Field(
         0.6,

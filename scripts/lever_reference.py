@@ -215,9 +215,15 @@ class _Readers(ast.NodeVisitor):
     """
 
     def __init__(
-        self, module: str, classes: dict[str, str], unique: dict[str, str], only: str | None = None
+        self,
+        module: str,
+        classes: dict[str, str],
+        unique: dict[str, str],
+        only: str | None = None,
+        fields: dict[str, list[str]] | None = None,
     ) -> None:
         self.only = only  # scan only this top-level class (schema.py: Scenario's properties)
+        self.fields = fields or {}  # section prefix -> its field names
         self.module = module
         self.classes = classes  # schema class name -> section prefix
         self.unique = unique  # field name -> its only section
@@ -311,6 +317,25 @@ class _Readers(ast.NodeVisitor):
     visit_FunctionDef = _function
     visit_AsyncFunctionDef = _function
 
+    def visit_Call(self, node: ast.Call) -> None:
+        """`getattr(self.params, f"credibility_{m.value}")`: every field with that prefix."""
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.JoinedStr)
+            and node.args[1].values
+            and isinstance(node.args[1].values[0], ast.Constant)
+            and self.scope
+        ):
+            section = self._section_of(node.args[0])
+            prefix = str(node.args[1].values[0].value)
+            for name in self.fields.get(section or "", ()):
+                if name.startswith(prefix):
+                    where = f"{self.module}: {'.'.join(self.scope)}"
+                    self.found.setdefault((section or "", name), set()).add(where)
+        self.generic_visit(node)
+
     def visit_Attribute(self, node: ast.Attribute) -> None:
         section = self._section_of(node.value)
         if section is None and node.attr in self.unique:
@@ -351,6 +376,7 @@ def readers(root: Path = ROOT) -> dict[tuple[str, str], list[str]]:
     for prefix, model in all_sections:
         for name in model.model_fields:
             owners.setdefault(name, set()).add(prefix)
+    fields = {prefix: list(model.model_fields) for prefix, model in all_sections}
     paths = [p for folder in SCANNED for p in sorted((root / folder).glob("*.py"))]
     trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in paths}
     shadowed = {
@@ -362,7 +388,7 @@ def readers(root: Path = ROOT) -> dict[tuple[str, str], list[str]]:
     found: dict[tuple[str, str], set[str]] = {}
     for path, tree in trees.items():
         only = "Scenario" if path.name == "schema.py" else None
-        visitor = _Readers(f"{path.parent.name}/{path.name}", classes, unique, only)
+        visitor = _Readers(f"{path.parent.name}/{path.name}", classes, unique, only, fields)
         visitor.visit(tree)
         for key, where in visitor.found.items():
             found.setdefault(key, set()).update(where)
@@ -389,7 +415,7 @@ def render() -> str:
         "rates and shares are fractions of 1. A value outside the range is refused before anything",
         "runs. *Read by* lists the functions of `model/` and `agents/` that read the field, found",
         "by scanning the source for the attribute (aliases such as `c = sc.contract` resolved);",
-        "fields read only by front ends or through `getattr` show none. Defaults are the schema's:",
+        "fields read only by front ends show none. Defaults are the schema's:",
         "a shipped scenario may set other values (see its `[sources]` table).",
         "",
     ]

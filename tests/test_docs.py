@@ -73,6 +73,7 @@ def test_reference_rows_state_type_range_default_and_readers() -> None:
     assert r"`random_referral` \| `public_referral` \| `operator`" in rows["contract.selection"]
     assert "each 0–10" in rows["contract.price_tiers"]
     assert "people per month" in rows["operator.intake_per_month"]
+    assert "AfterContract.__init__" in rows["after.credibility_pre_post"]  # via getattr(…, f"…")
 
 
 # ---------------------------------------------------------------------------- citation, licence
