@@ -301,7 +301,7 @@ def _ledger_lists(text: dict[str, Any], lang: str) -> list[str]:
     lines = [
         f"### {('Reasons', 'Motifs')[i]} (`reason`)",
         "",
-        ("| reason | payer → payee |", "| motif | payeur → bénéficiaire |")[i],
+        ("| reason | payer → payee |", "| motif | payeur → destinataire |")[i],
         "|---|---|",
     ]
     lines += [f"| `{k}` | {_cell(v[lang])} |" for k, v in text["reasons"].items()]
