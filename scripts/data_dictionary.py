@@ -65,6 +65,11 @@ phase (`after.horizon_years > 0`), `territories`, `decisions`, `next_contracts` 
 with `--format csv`). Column names are stable identifiers in English in every language.
 The column lists and types below are read from real runs: {runs}.
 
+`scenario.json` is the validated scenario actually run (its fields: [levers.md](levers.md)).
+A sweep's `results/` dataset (`cislab sweep`) has one row per run: `point_id`, `seed`, the
+factor values (named by their override path), `status` (`ok` or `error`), `error` (one line),
+`elapsed_s` (seconds), then the `summary.json` keys below except `seed`.
+
 Conventions. Money is in the scenario's `meta.currency`. Months count from 0, the first month of
 the run; −1 or empty means "never". "Per person" values are in the unit of the metric: adverse
 events per person for a `frequency` metric, a share of people (0–1) for a `binary` one.
@@ -97,6 +102,12 @@ Toutes les colonnes des fichiers qu'écrit une simulation (`cislab run`,
 `decisions`, `next_contracts` (Parquet, ou CSV avec `--format csv`). Les noms de colonnes sont
 des identifiants stables, en anglais quelle que soit la langue. Les listes de colonnes et leurs
 types ci-dessous sont lus sur des simulations réelles : {runs}.
+
+`scenario.json` est le scénario validé effectivement simulé (ses champs :
+[levers.md](levers.md)). Le jeu de données `results/` d'un balayage (`cislab sweep`) a une
+ligne par simulation : `point_id`, `seed`, les valeurs des facteurs (nommées par leur chemin
+de paramètre), `status` (`ok` ou `error`), `error` (une ligne), `elapsed_s` (secondes), puis
+les clés de `summary.json` ci-dessous sauf `seed`.
 
 Conventions. Les montants sont dans la devise du scénario (`meta.currency`). Les mois se
 comptent à partir de 0, premier mois de la simulation ; −1 ou vide signifie « jamais ». Les
