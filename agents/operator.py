@@ -60,6 +60,7 @@ class Operator(mesa.Agent):
         self.offset_counts = np.zeros(BELIEF_BINS)
         self.last_hours = np.zeros(0)
         self.last_quality_share = 0.0
+        self._projection: tuple[int, float | None] = (-1, None)  # (month, projected gain)
         # Decisions a person can take in the operator's place (the teaching game, what-ifs);
         # None leaves them to the operator's own objective.
         self.targeting: str | None = None  # "hardest_first", "easiest_first" or "random"
@@ -162,19 +163,41 @@ class Operator(mesa.Agent):
         headroom = self.payment_headroom()
         return c.price_per_outcome * p_trigger * headroom
 
+    def projected_gain(self) -> float | None:
+        """Measured gain per person on the primary metric it expects for its current clients,
+        from its own beliefs (None with fewer than 10 clients to judge by). Computed once a
+        month: intake and planning ask for it several times."""
+        model = self.model
+        if self._projection[0] != model.month:
+            clients = model.last_clients
+            gain = None
+            if clients.size >= 10:
+                pop = model.population
+                hours = np.maximum(pop.plan_hours[clients], pop.hours_metric[clients])
+                weighted, _ = self.expected_gains(clients, hours)
+                gain = float(weighted.mean()) / model.payment_multiplier
+            self._projection = (model.month, gain)
+        return self._projection[1]
+
     def projected_trigger_probability(self) -> float:
         """Its current cohort passing, from its own beliefs about its current clients."""
+        gain = self.projected_gain()
+        if gain is None:  # nothing to judge by yet: the contract's business plan
+            gain = self.model.investor.prior_effect()
+        return trigger_probability(self.model.contract, gain)
+
+    def effect_estimate(self) -> float:
+        """Measured gain per person it expects on the primary metric: the published results
+        once any exist, else its own projection, else the contract's business plan. Its own,
+        not the investor's: each party judges the contract by what it can see."""
         model = self.model
-        clients = model.last_clients
-        if clients.size < 10:
-            return trigger_probability(model.contract, model.investor.prior_effect())
-        hours = np.maximum(
-            model.population.plan_hours[clients], model.population.hours_metric[clients]
-        )
-        weighted, _ = self.expected_gains(clients, hours)
-        return trigger_probability(
-            model.contract, float(weighted.mean()) / model.payment_multiplier
-        )
+        primary = model.config.outcome_metrics[0].name
+        results = [r for r in model.evaluator.results if r.metric == primary]
+        if results:
+            n = sum(r.counted for r in results)
+            return sum(r.measured_effect * r.counted for r in results) / max(n, 1)
+        gain = self.projected_gain()
+        return gain if gain is not None else self.model.investor.prior_effect()
 
     def payment_headroom(self) -> float:
         """Share of the next expected payments that still fits under the maximum payment."""
@@ -185,7 +208,7 @@ class Operator(mesa.Agent):
         expected = (
             sc.contract.price_per_outcome
             * model.payment_multiplier
-            * max(model.investor.estimated_effect, 0.01)
+            * max(self.effect_estimate(), 0.01)
             * remaining_people
         )
         room = sc.contract.max_payment - model.state.paid - model.contract.pending_amount()
