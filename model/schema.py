@@ -1344,7 +1344,7 @@ class Check(Strict):
     )
     calibrated: bool = Field(
         False,
-        description="Kept for older files: the same as `evidence = \"calibrated\"`.",
+        description='Kept for older files: the same as `evidence = "calibrated"`.',
     )
     evidence: Evidence | None = Field(
         None,
