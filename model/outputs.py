@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from cislab.model.finite import check_outputs
 
 
 class TableFormat(StrEnum):
@@ -48,8 +49,10 @@ def write_run(
     files: dict[str, bytes] | None = None,
 ) -> Path:
     """Write summary.json, one file per table and any extra files into `out`, atomically."""
+    check_outputs(summary, tables)  # before anything is written: strict JSON, finite tables
     with atomic_folder(out) as tmp:
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
+        (tmp / "summary.json").write_text(text + "\n")
         for name, frame in tables.items():
             if fmt == TableFormat.parquet:
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
