@@ -15,7 +15,15 @@ from typing import Any
 
 from cislab.model.budget import check_budget
 from cislab.model.schema import Scenario
-from cislab.model.user_input import InputError, parse_toml, read_toml_file, shorten, show_path
+from cislab.model.user_input import (
+    MAX_DEPTH,
+    InputError,
+    NestingError,
+    parse_toml,
+    read_toml_file,
+    shorten,
+    show_path,
+)
 from pydantic import ValidationError
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -68,16 +76,14 @@ MAX_OVERRIDE_CHARS = 10_000  # a --set value longer than this is a mistake, not 
 def parse_value(text: str) -> Any:
     """Read an override value as TOML (numbers, booleans, arrays), else as a plain string."""
     if len(text) > MAX_OVERRIDE_CHARS:
-        raise ScenarioError(
-            f"--set value {shorten(text)}: too long (at most {MAX_OVERRIDE_CHARS:,} characters)"
-        )
+        raise ScenarioError(f"too long (at most {MAX_OVERRIDE_CHARS:,} characters)")
     if "\n" in text or "\r" in text:
         return text  # one line only: a newline would let the value define other TOML keys
     try:
-        return parse_toml(f"v = {text}", "--set value")["v"]
-    except InputError as exc:
-        if "nested too deep" in str(exc):
-            raise ScenarioError(f"--set value {shorten(text)}: {exc}") from None
+        return parse_toml(f"v = {text}", "value")["v"]
+    except NestingError:
+        raise ScenarioError(f"arrays or tables nested too deep (at most {MAX_DEPTH})") from None
+    except InputError:
         return text
 
 
@@ -90,7 +96,12 @@ def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
             raise ScenarioError(
                 f"--set {shorten(item)}: expected path=value, e.g. contract.audit_rate=0.5"
             )
-        out[path.strip()] = parse_value(value.strip())
+        try:
+            out[path.strip()] = parse_value(value.strip())
+        except ScenarioError as exc:
+            raise ScenarioError(
+                f"{shorten(path.strip()).strip(chr(39))} = {shorten(value.strip())}: {exc}"
+            ) from None
     return out
 
 

@@ -31,6 +31,10 @@ class InputError(ValueError):
     """A file or value that cannot be read; the message is one line fit for a user."""
 
 
+class NestingError(InputError):
+    """Tables or arrays nested deeper than `MAX_DEPTH`."""
+
+
 def shorten(value: Any, limit: int = MAX_SHOWN) -> str:
     """A value as a user typed it, in at most `limit` characters (… marks a cut).
 
@@ -74,11 +78,13 @@ def parse_toml(text: str, where: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{where}: not valid TOML ({_one_line(str(exc))})") from None
     except RecursionError:
-        raise InputError(
+        raise NestingError(
             f"{where}: tables or arrays nested too deep (at most {MAX_DEPTH} levels)"
         ) from None
     if depth(data) > MAX_DEPTH:
-        raise InputError(f"{where}: tables or arrays nested too deep (at most {MAX_DEPTH} levels)")
+        raise NestingError(
+            f"{where}: tables or arrays nested too deep (at most {MAX_DEPTH} levels)"
+        )
     return data
 
 
