@@ -50,7 +50,8 @@ def adoption_png(
     lines = ax.get_legend_handles_labels()
     more = people.get_legend_handles_labels()
     ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left", fontsize="small")
-    ax.set_title(title, fontsize="medium")
+    # A title comes from the scenario file: plain text, never matplotlib mathtext (`$…$`).
+    ax.set_title(title.replace("$", r"\$"), fontsize="medium")
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()

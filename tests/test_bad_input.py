@@ -146,6 +146,29 @@ def test_markup_in_a_title_is_printed_as_text(tmp_path, text):
     assert valid.exit_code == 0 and text in valid.output, valid.output
 
 
+def test_mathtext_in_a_title_does_not_break_the_figure(tmp_path):
+    out = tmp_path / "run"
+    title = r"$\frac{$ 100$ [/]"
+    args = ["run", "--months", "2", "--set", "after.horizon_years=1", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--set", f"meta.title.en={title}"])
+    assert result.exit_code == 0, result.output
+    assert (out / "adoption.png").stat().st_size > 1000
+
+
+def test_markup_in_indigo_search_and_compare_labels(tmp_path):
+    listing = runner.invoke(app, ["import-indigo", "--list", "[/]"])
+    assert listing.exit_code == 0 and "[/]" in listing.output, listing.output
+    design = tmp_path / "[bold]mine[red].toml"
+    design.write_bytes(DEFAULT_TOML)
+    out = tmp_path / "cmp"
+    args = ["compare", str(design), "--seeds", "2", "--months", "2", "--workers", "1"]
+    result = runner.invoke(
+        app, [*args, "--set", "population.size=200", "--metric", "enrolled", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "[bold]mine[red]" in result.output, result.output
+
+
 def test_unknown_field_with_markup_is_one_line(tmp_path):
     refused(["run", "--set", "[/]=1"], tmp_path, "unknown field '[/]'")
 

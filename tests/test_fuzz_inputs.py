@@ -294,6 +294,7 @@ PATH_TEXT = st.one_of(
     st.sampled_from(PATHS),
     st.sampled_from(PATHS).map(lambda p: p + ".x"),
     st.sampled_from(["meta.name.x", "meta.title", "sources.a.b", "meta.", ".", "x", "a..b", "__"]),
+    st.sampled_from(["meta.title.en", "meta.title.fr", "meta.description.en", "meta.currency"]),
     st.text(max_size=20),
     MARKUP,
 )
