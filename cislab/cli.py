@@ -176,6 +176,13 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario TOML file or nam
 
     missing = sorted(p for p in known_paths() if not source_ok(sc, p) and not p.startswith("meta."))
     console.print(f"[green]valid[/]: {sc.meta.name} — {escape(sc.meta.title.en)}")
+    from cislab.model.budget import estimate, memory_limit_gb
+
+    est = estimate(sc)
+    console.print(
+        f"[dim]a run needs about {est.memory_gb:.2f} GB of memory (limit "
+        f"{memory_limit_gb():.1f} GB) and {est.seconds:.1f} s to run[/]"
+    )
     if missing:
         console.print(
             f"[yellow]note[/]: {len(missing)} values without a source, e.g. "

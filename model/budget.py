@@ -9,23 +9,30 @@ is less); a sweep's worker processes each hold one run.
 
 Calibration (peak resident memory `ru_maxrss` of a fresh process that builds the model, runs
 every month, collects the tables and writes the output folder; Linux, Python 3.12, numpy 2,
-Mesa 3.5; measured with `benchmarks/budget.py`):
+Mesa 3.5; `python benchmarks/budget.py` prints the table below again):
 
-    ===========================================  ==========  ======================
-    what grows                                   coefficient  measured on
-    ===========================================  ==========  ======================
-    interpreter + imports (numpy, pandas, mesa)   220 MB      population 50
-    one eligible person (agent, arrays, tables)   0.7 kB      50,000 and 400,000 people
-    one network tie per person                    34 B        400,000 people × 50 ties
-    one person of the comparison pool             75 B        pools of 2 and 30 million
-    one link between territories                  270 B       1,000 territories, complete
-    one territory-month after the contract        50 B        1,000 territories, 30 years
-    ===========================================  ==========  ======================
+    ============================================  ===========  =========  ==========
+    case                                          measured MB  estimate   (+25%)
+    ============================================  ===========  =========  ==========
+    population 50                                 216          220        275
+    default × 10 (50,000 people)                  263          266        332
+    default × 80 (400,000 people)                 538          587        734
+    400,000 people × 50 ties                      1,130        1,212      1,516
+    comparison pool of 2 million                  352          387        483
+    2,000,000 people (the largest population)     1,561        2,054      2,568
+    issue 9: 100,000 caseworkers × 1,000 places   224          226        283
+    1,000 territories, complete graph             366          360        450
+    1,000 territories, 30 years after             235          250        313
+    ============================================  ===========  =========  ==========
 
-The estimate is within ±20% of the measured peak on those sizes (the table printed by the
-benchmark); `SAFETY` adds 25% on top. Time is a coarse guide, shown by `cislab validate` and never
-a reason to refuse: on the reference machine (2 shared cores) about 5 µs per person to build,
-35 ns per person-month, 4 µs per territory link and 3.5 µs per territory-month.
+Coefficients fitted on those runs: 220 MB for the interpreter and libraries; 700 B per eligible
+person (Mesa agent, arrays, output tables); 34 B per person and network tie; 75 B per person of
+the comparison pool; 270 B per link between territories; 50 B per territory-month after the
+contract. The estimate lies between 2% below and 32% above the measured peak; `SAFETY` adds 25%.
+Time is a coarse guide, shown by `cislab validate` and never a reason to refuse: on the
+reference machine (2 shared cores) about 5 µs per person to build, 35 ns per person-month, 4 µs
+per territory link and 3.5 µs per territory-month — two to three times that when the cores are
+busy.
 """
 
 from __future__ import annotations
