@@ -94,8 +94,12 @@ def run(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cislab.model.api import build, collect
+    from cislab.model.scenarios import ScenarioError
 
-    model = build(sc, seed=seed, months=months)
+    try:
+        model = build(sc, seed=seed, months=months)
+    except ScenarioError as exc:  # e.g. --months beyond what the memory limit allows
+        fail(str(exc))
     out = out or Path("runs") / f"{sc.meta.name}-seed{seed}"
     start = time.perf_counter()
     with Progress(

@@ -221,7 +221,7 @@ def test_bad_memory_limit_is_one_line(tmp_path, monkeypatch):
     refused(["run", "--months", "1"], tmp_path, LIMIT_ENV, "'lots'")
 
 
-def test_months_override_is_budgeted(monkeypatch):
+def test_months_override_is_budgeted(tmp_path, monkeypatch):
     from cislab.model.api import build
 
     monkeypatch.setenv(LIMIT_ENV, "0.5")
@@ -231,6 +231,8 @@ def test_months_override_is_budgeted(monkeypatch):
     monkeypatch.setenv(LIMIT_ENV, str(estimate(sc).memory_gb * 1.01))
     with pytest.raises(ScenarioError, match="above the limit"):
         build(sc, months=1200)
+    args = ["--set", "territories.count=1000", "--set", "after.horizon_years=1"]
+    refused(["run", *args, "--months", "1200"], tmp_path, "above the limit", LIMIT_ENV)
 
 
 # --------------------------------------------------------------------- finite outputs
