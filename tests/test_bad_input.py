@@ -146,9 +146,9 @@ def test_markup_in_a_title_is_printed_as_text(tmp_path, text):
     assert valid.exit_code == 0 and text in valid.output, valid.output
 
 
-def test_mathtext_in_a_title_does_not_break_the_figure(tmp_path):
+def test_title_text_does_not_break_the_figure(tmp_path):
     out = tmp_path / "run"
-    title = r"$\frac{$ 100$ [/]"
+    title = "$\\frac{$ 100$ [/] \x1b[31m 😀"  # mathtext, markup, a terminal escape, an emoji
     args = ["run", "--months", "2", "--set", "after.horizon_years=1", "--out", str(out)]
     result = runner.invoke(app, [*args, "--set", f"meta.title.en={title}"])
     assert result.exit_code == 0, result.output
