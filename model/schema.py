@@ -73,7 +73,7 @@ class Text(Strict):
 
 
 class Meta(Strict):
-    name: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")  # a folder name
     title: Text = Text()
     description: Text = Text()
     currency: str = "EUR"

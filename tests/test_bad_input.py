@@ -100,6 +100,11 @@ def test_set_below_a_value_is_refused(tmp_path):
     refused(["run", "--set", "meta.name.x=1"], tmp_path, "meta.name.x", "meta.name is a value")
 
 
+def test_overlong_scenario_name_is_refused(tmp_path):
+    """meta.name names the default output folder: 300 characters used to end in an OSError."""
+    refused(["run", "--months", "1", "--set", "meta.name=" + "a" * 300], tmp_path, "at most 64")
+
+
 def test_price_tiers_message_does_not_dump_the_scenario(tmp_path):
     line = refused(
         ["run", "--set", "contract.price_tiers=[1]"], tmp_path, "contract.price_tiers", "2 risk"
