@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from cislab.model.scenarios import ScenarioError, load_scenario, resolve_path
 from cislab.model.schema import Scenario
-from cislab.model.user_input import InputError, read_toml_file, shorten, show_path
+from cislab.model.user_input import InputError, printable, read_toml_file, shorten
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 MAX_RUNS = 10_000_000
@@ -137,7 +137,7 @@ class Experiment(Strict):
 def _one_line(exc: ValidationError) -> str:
     err = exc.errors()[0]
     loc = ".".join(f'"{p}"' if "." in str(p) else str(p) for p in err["loc"]) or "experiment"
-    loc = show_path(loc, 80)
+    loc = printable(loc, 80, keep_end=False)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         return f"{loc}: unknown field"
@@ -278,7 +278,7 @@ def load_experiment(
     path = Path(path)
     try:
         if not path.is_file():
-            raise ExperimentError(f"experiment file not found: {show_path(path)}")
+            raise ExperimentError(f"experiment file not found: {printable(path)}")
         data = read_toml_file(path)
     except InputError as exc:
         raise ExperimentError(str(exc)) from None
@@ -292,7 +292,7 @@ def load_experiment(
     try:
         exp = parse_experiment(data, path.parent)
     except ExperimentError as exc:
-        raise ExperimentError(f"{show_path(path.name)}: {exc}") from None
+        raise ExperimentError(f"{printable(path.name)}: {exc}") from None
     return exp, base_scenario(exp, path.parent)
 
 

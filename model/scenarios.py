@@ -20,9 +20,9 @@ from cislab.model.user_input import (
     InputError,
     NestingError,
     parse_toml,
+    printable,
     read_toml_file,
     shorten,
-    show_path,
 )
 from pydantic import ValidationError
 
@@ -45,7 +45,7 @@ def resolve_path(name_or_path: str | Path) -> Path:
     try:
         is_path = candidate.suffix == ".toml" or candidate.exists()
         if is_path and not candidate.is_file():
-            raise ScenarioError(f"scenario file not found: {show_path(candidate)}")
+            raise ScenarioError(f"scenario file not found: {printable(candidate)}")
         shipped = SCENARIO_DIR / f"{name_or_path}.toml"
         if not is_path and shipped.is_file():
             return shipped
@@ -100,7 +100,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, Any]:
             out[path.strip()] = parse_value(value.strip())
         except ScenarioError as exc:
             raise ScenarioError(
-                f"{shorten(path.strip()).strip(chr(39))} = {shorten(value.strip())}: {exc}"
+                f"{printable(path.strip(), 80, keep_end=False)} = {shorten(value.strip())}: {exc}"
             ) from None
     return out
 
@@ -147,7 +147,7 @@ def _sections() -> str:
 def format_validation_error(exc: ValidationError) -> str:
     """One line: the first failing field, the value given and what is allowed."""
     err = exc.errors()[0]
-    loc = shorten(".".join(str(p) for p in err["loc"]), 80).strip("'")
+    loc = printable(".".join(str(p) for p in err["loc"]), 80, keep_end=False)
     ctx = err.get("ctx") or {}
     value = err.get("input")
     kind = err["type"]

@@ -45,12 +45,15 @@ def shorten(value: Any, limit: int = MAX_SHOWN) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def show_path(path: str | Path, limit: int = 120) -> str:
-    """A file name for a message: control characters escaped, long names cut."""
-    text = str(path)
+def printable(text: str | Path, limit: int = 120, keep_end: bool = True) -> str:
+    """A file name or field path for a message, unquoted: control characters escaped, long
+    ones cut (the end of a file name, the start of a field path, is what identifies it)."""
+    text = str(text)
     if not text.isprintable():
         text = repr(text)[1:-1]
-    return text if len(text) <= limit else "…" + text[-(limit - 1) :]
+    if len(text) <= limit:
+        return text
+    return "…" + text[-(limit - 1) :] if keep_end else text[: limit - 1] + "…"
 
 
 def depth(data: Any) -> int:
@@ -102,7 +105,7 @@ def decode(raw: bytes, where: str) -> str:
 
 def read_toml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> dict[str, Any]:
     """Read a user's TOML file, refusing oversized, non-UTF-8 or too deeply nested ones."""
-    where = show_path(path)
+    where = printable(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
