@@ -376,7 +376,13 @@ class Operator(mesa.Agent):
         levels = water_levels(amplitude, rate, metric_budgets * months)
         top = amplitude * rate
         log_top = np.log(np.where(top > 0, top, 1e-300))
-        plans = np.maximum(log_top[None, :] - levels[:, None], 0.0) / rate[None, :]
+        # A level of −inf means no client is worth an hour (e.g. a believed effect of 0): plan
+        # none, rather than inf hours that the monthly rescaling would turn into 0/0 = NaN.
+        worth = np.isfinite(levels)
+        level = np.where(worth, levels, 0.0)
+        plans = np.where(
+            worth[:, None], np.maximum(log_top[None, :] - level[:, None], 0.0) / rate[None, :], 0.0
+        )
         value = (amplitude[None, :] * (1.0 - np.exp(-rate[None, :] * plans))).sum(axis=1)
         total = value / months + clients * (wellbeing - fine)
         best = int(np.argmax(total))

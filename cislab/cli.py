@@ -13,7 +13,9 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(
     add_completion=False,
@@ -25,9 +27,20 @@ console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 
+def error_line(message: str) -> None:
+    """Print `error: message` on stderr as one line of plain text.
+
+    The message holds what a user typed (a `--set` value, a title, a file name): it is a rich
+    `Text`, never markup, so `[/]` cannot crash the print and `[link=…]` cannot make a link.
+    """
+    line = Text("error:", style="bold red")
+    line.append(" " + " ".join(str(message).split()))
+    err_console.print(line, highlight=False, soft_wrap=True)
+
+
 def fail(message: str) -> NoReturn:
     """One clear line on stderr, exit code 2 (bad input)."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    error_line(message)
     raise typer.Exit(code=2)
 
 
@@ -37,6 +50,26 @@ ReplaceOpt = Annotated[
         "--replace", help="Replace an earlier CIS Lab output in --out (never other files)."
     ),
 ]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from cislab import __version__
+
+        print(f"cislab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """CIS Lab: simulate social impact contracts (contrats à impact social)."""
 
 
 def _scenario_and_overrides(scenario: str | None, settings: list[str] | None):
@@ -79,7 +112,7 @@ def run(
     except OSError as exc:  # e.g. the disk filled up: nothing was written (all files or none)
         fail(f"--out {quoted(out)}: cannot write ({exc.strerror or exc}); nothing was written")
     print_summary(result.summary, title=f"{sc.meta.title.en or sc.meta.name} — seed {seed}")
-    console.print(f"[dim]wrote {out}/ in {time.perf_counter() - start:.2f} s[/]")
+    console.print(f"[dim]wrote {escape(str(out))}/ in {time.perf_counter() - start:.2f} s[/]")
 
 
 def _simulate(sc, seed: int, months: int | None, start: float):
@@ -87,8 +120,12 @@ def _simulate(sc, seed: int, months: int | None, start: float):
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cislab.model.api import build, collect
+    from cislab.model.scenarios import ScenarioError
 
-    model = build(sc, seed=seed, months=months)
+    try:
+        model = build(sc, seed=seed, months=months)
+    except ScenarioError as exc:  # e.g. --months beyond what the memory limit allows
+        fail(str(exc))
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -152,7 +189,7 @@ AFTER_ROWS = [
 
 
 def print_summary(summary: dict, title: str) -> None:
-    table = Table(title=title, show_header=True, header_style="bold")
+    table = Table(title=Text(title), show_header=True, header_style="bold")
     table.add_column("Indicator")
     table.add_column("Value", justify="right")
     rows = SUMMARY_ROWS + (AFTER_ROWS if "adopted" in summary else [])
@@ -169,7 +206,14 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario TOML file or nam
     from cislab.model.scenarios import known_paths, source_ok
 
     missing = sorted(p for p in known_paths() if not source_ok(sc, p) and not p.startswith("meta."))
-    console.print(f"[green]valid[/]: {sc.meta.name} — {sc.meta.title.en}")
+    console.print(f"[green]valid[/]: {sc.meta.name} — {escape(sc.meta.title.en)}")
+    from cislab.model.budget import estimate, memory_limit_gb
+
+    est = estimate(sc)
+    console.print(
+        f"[dim]a run needs about {est.memory_gb:.2f} GB of memory (limit "
+        f"{memory_limit_gb():.1f} GB) and {est.seconds:.1f} s to run[/]"
+    )
     if missing:
         console.print(
             f"[yellow]note[/]: {len(missing)} values without a source, e.g. "
@@ -190,12 +234,12 @@ def list_scenarios() -> None:
         try:
             sc = load_scenario(name)
         except ScenarioError as exc:
-            table.add_row(name, f"[red]invalid: {exc}[/]", "")
+            table.add_row(name, Text(f"invalid: {exc}", style="red"), "")
             continue
         c = sc.contract
         table.add_row(
             name,
-            sc.meta.title.en,
+            Text(sc.meta.title.en),
             f"{c.metric}, {c.selection}, {c.evaluation}, {sc.population.size:,} eligible",
         )
     console.print(table)
@@ -264,7 +308,7 @@ def main() -> None:
         if getattr(exc, "exit_code", None) == 2 and hasattr(exc, "format_message"):
             message = exc.format_message()
             if message:  # empty when the help was shown for a bare `cislab`
-                err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+                error_line(message)
             sys.exit(2)
         raise
     sys.exit(code if isinstance(code, int) else 0)

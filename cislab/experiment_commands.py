@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from cislab.cli import app, console, err_console, fail
 
@@ -132,10 +134,10 @@ def _execute(
 
 def _finish(report: SweepReport, started: float, what: str) -> None:
     for note in report.notes:
-        err_console.print(f"[yellow]note[/]: {note}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]note[/]: {escape(note)}", highlight=False, soft_wrap=True)
     runs = report.already_done + report.done
     console.print(
-        f"[dim]{what}: {runs} runs in {report.out}/ ({report.done} this session on "
+        f"[dim]{what}: {runs} runs in {escape(str(report.out))}/ ({report.done} this session on "
         f"{report.executor}, {time.perf_counter() - started:.1f} s)[/]",
         soft_wrap=True,
     )
@@ -150,7 +152,7 @@ def _finish(report: SweepReport, started: float, what: str) -> None:
         if report.failed:
             err_console.print(
                 f"[yellow]warning[/]: {report.failed} runs failed (status='error' rows); first: "
-                + "; ".join(f"point {p} seed {s}: {e}" for p, s, e in report.errors[:3]),
+                + escape("; ".join(f"point {p} seed {s}: {e}" for p, s, e in report.errors[:3])),
                 highlight=False,
                 soft_wrap=True,
             )
@@ -229,7 +231,7 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
         for i, p in enumerate(shown_points):
             row = by_point.get((p.point_id, output))
             stats = ["—"] * 3 if row is None else [fmt(row[k]) for k in ("median", "q05", "q95")]
-            values = [_short(p.values.get(c, "")) for c in columns]
+            values = [escape(_short(p.values.get(c, ""))) for c in columns]
             shown.add_row(
                 output if i == 0 else "",
                 str(p.point_id),
@@ -240,7 +242,8 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
     console.print(shown)
     if len(plan.points) > MAX_SHOWN_POINTS:
         console.print(
-            f"[dim]… {len(plan.points) - MAX_SHOWN_POINTS} more points in {out}/summary.csv[/]"
+            f"[dim]… {len(plan.points) - MAX_SHOWN_POINTS} more points in "
+            f"{escape(str(out))}/summary.csv[/]"
         )
 
 
@@ -295,7 +298,7 @@ def compare(
     )
     shown.add_column("metric")
     for label in labels:
-        shown.add_column(label, justify="right")
+        shown.add_column(Text(label), justify="right")
     cells = {(r["design"], r["output"]): r for _, r in table.iterrows()}
     from cislab.experiments.stats import fmt
 
@@ -309,7 +312,7 @@ def compare(
             row.append(text)
         shown.add_row(*row)
     console.print(shown)
-    console.print(f"[dim]wrote {', '.join(str(p) for p in written)}[/]", soft_wrap=True)
+    console.print(f"[dim]wrote {escape(', '.join(str(p) for p in written))}[/]", soft_wrap=True)
     _finish(report, started, "compare")
 
 
@@ -362,8 +365,8 @@ def sensitivity(
         written += save(indices_figure(indices, method), out / "sensitivity")
     _print_indices(indices, method)
     for note in notes:
-        console.print(f"[yellow]note[/]: {note}")
-    console.print(f"[dim]wrote {', '.join(str(p) for p in written)}[/]", soft_wrap=True)
+        console.print(f"[yellow]note[/]: {escape(note)}")
+    console.print(f"[dim]wrote {escape(', '.join(str(p) for p in written))}[/]", soft_wrap=True)
     _finish(report, started, "sensitivity")
 
 

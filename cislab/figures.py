@@ -4,6 +4,7 @@ is involved and a figure is just bytes to hand to the run writer."""
 
 from __future__ import annotations
 
+import warnings
 from io import BytesIO
 
 import pandas as pd
@@ -50,7 +51,15 @@ def adoption_png(
     lines = ax.get_legend_handles_labels()
     more = people.get_legend_handles_labels()
     ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left", fontsize="small")
-    ax.set_title(title, fontsize="medium")
+    ax.set_title(plain_title(title), fontsize="medium")
     buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    with warnings.catch_warnings():  # a character the font lacks is drawn as a box, not a crash
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        fig.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()
+
+
+def plain_title(title: str) -> str:
+    """A title from a scenario file, as plain text: no mathtext (`$…$`), no control characters."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in title)
+    return printable.replace("$", r"\$")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 ATTRIBUTION = (
@@ -86,14 +87,15 @@ def import_indigo(
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
-    console.print(f"[green]wrote[/] {target} — {result.data['meta']['title']['en']}")
+    title = result.data["meta"]["title"]["en"]
+    console.print(f"[green]wrote[/] {escape(str(target))} — {escape(title)}")
     if result.gaps:
         console.print(f"[yellow]{len(result.gaps)} gap(s)[/], filled with stated assumptions:")
         for gap in result.gaps:
-            console.print(f"  - {gap.en}", highlight=False)
+            console.print(f"  - {escape(gap.en)}", highlight=False)
     else:
         console.print("no gaps in the fields the importer maps")
-    console.print(f"run it: cislab run {target}", highlight=False)
+    console.print(f"run it: cislab run {escape(str(target))}", highlight=False)
     console.print(f"[dim]{ATTRIBUTION}[/]")
 
 
@@ -117,7 +119,8 @@ def show_matches(dataset, text: str) -> None:
 
     matches = dataset.search(text)
     if not matches:
-        console.print(f"no INDIGO project matches '{text}' (of {len(dataset.projects)})")
+        shown = escape(text[:60])
+        console.print(f"no INDIGO project matches '{shown}' (of {len(dataset.projects)})")
         return
     table = Table(show_header=True, header_style="bold", caption=ATTRIBUTION)
     table.add_column("id", no_wrap=True)
@@ -129,15 +132,15 @@ def show_matches(dataset, text: str) -> None:
     for record in matches:
         codes = country_codes(record)
         table.add_row(
-            str(record.get("id", "?")),
-            str(record.get("name", ""))[:60],
+            escape(str(record.get("id", "?"))),
+            escape(str(record.get("name", ""))[:60]),
             ", ".join(COUNTRIES.get(c, (c,))[0] for c in codes[:3])
             + (" …" if len(codes) > 3 else ""),
-            str(record.get("sector", "")),
+            escape(str(record.get("sector", ""))),
             str(record.get("date_service_start", ""))[:7],
             str(record.get("users_target") or record.get("users_actual") or ""),
-            str(record.get("stage", "")),
+            escape(str(record.get("stage", ""))),
         )
     console.print(table)
-    label = f" matching '{text}'" if text.strip() else ""
+    label = f" matching '{escape(text[:60])}'" if text.strip() else ""
     console.print(f"{len(matches)} of {len(dataset.projects)} projects{label}")

@@ -20,6 +20,7 @@ from cislab.experiments.plan import Plan
 from cislab.experiments.spec import ExperimentError, check_outputs, check_paths
 from cislab.experiments.stats import bands, paired_difference
 from cislab.model.scenarios import ScenarioError, load_scenario, parse_assignments
+from cislab.model.user_input import shorten
 
 DEFAULT_METRICS = [
     "creaming_index",
@@ -56,7 +57,7 @@ def parse_overrides(text: str) -> dict[str, Any]:
         return parse_assignments(split_assignments(text))
     except ScenarioError:
         raise ExperimentError(
-            f"design '{text}': expected path=value, e.g. contract.metric=frequency"
+            f"design {shorten(text)}: expected path=value, e.g. contract.metric=frequency"
         ) from None
 
 
@@ -82,7 +83,7 @@ def compare_plan(
             try:
                 bases.append(load_scenario(source, fixed))
             except ScenarioError as exc:
-                raise ExperimentError(f"design '{source}': {exc}") from None
+                raise ExperimentError(f"design {shorten(source)}: {exc}") from None
             sources.append(source)
         return sources.index(source)
 
@@ -93,7 +94,7 @@ def compare_plan(
     for text in designs:
         if "=" in text:
             overrides = parse_overrides(text)
-            check_paths(list(overrides), f"design '{text}'")
+            check_paths(list(overrides), f"design {shorten(text)}")
             index = 0
         else:
             overrides, index = {}, base_index(text)
@@ -101,12 +102,12 @@ def compare_plan(
         if key in seen:
             if key == (0, "{}"):
                 continue  # the baseline named explicitly: it is shown anyway
-            raise ExperimentError(f"design '{text}' is given twice")
+            raise ExperimentError(f"design {shorten(text)} is given twice")
         seen.add(key)
         try:
             load_scenario(bases[index], overrides)
         except ScenarioError as exc:
-            raise ExperimentError(f"design '{text}': {exc}") from None
+            raise ExperimentError(f"design {shorten(text)}: {exc}") from None
         points.append(Point(len(points), {DESIGN: text}, overrides, base=index))
     if len(points) < 2:
         raise ExperimentError("give at least one design to compare with the baseline")

@@ -22,13 +22,13 @@ the file, the field and what is allowed — not after an hour of runs.
 
 from __future__ import annotations
 
-import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 from cislab.model.scenarios import ScenarioError, load_scenario, resolve_path
 from cislab.model.schema import Scenario
+from cislab.model.user_input import InputError, printable, read_toml_file, shorten
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 MAX_RUNS = 10_000_000
@@ -46,7 +46,7 @@ class Role(StrEnum):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Factor(Strict):
@@ -139,11 +139,17 @@ class Experiment(Strict):
 def _one_line(exc: ValidationError) -> str:
     err = exc.errors()[0]
     loc = ".".join(f'"{p}"' if "." in str(p) else str(p) for p in err["loc"]) or "experiment"
+    loc = printable(loc, 80, keep_end=False)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         return f"{loc}: unknown field"
     if err["type"] == "missing":
         return f"{loc}: required field is missing"
+    if err["type"] == "finite_number":
+        msg = "must be a finite number (not inf or nan)"
+    value = err.get("input")
+    if err["loc"] and not isinstance(value, dict):
+        return f"{loc} = {shorten(value)}: {msg}"
     return f"{loc}: {msg}"
 
 
@@ -179,7 +185,7 @@ def check_paths(paths: list[str], where: str) -> None:
             section = path.split(".")[0]
             hint = sorted(p for p in valid if p.startswith(section + "."))[:5]
             more = f"; e.g. {', '.join(hint)}" if hint else f"; sections: {_sections()}"
-            raise ExperimentError(f"{where}: unknown path '{path}'{more}")
+            raise ExperimentError(f"{where}: unknown path {shorten(path)}{more}")
 
 
 def _sections() -> str:
@@ -240,7 +246,7 @@ def check_outputs(names: list[str], where: str = "outputs") -> None:
     for name in names:
         if name not in known:
             raise ExperimentError(
-                f"{where}: unknown output '{name}'; known: {', '.join(sorted(known))}"
+                f"{where}: unknown output {shorten(name)}; known: {', '.join(sorted(known))}"
             )
 
 
@@ -272,19 +278,23 @@ def load_experiment(
     `extra_fixed` (e.g. from `--set`) is added to the file's [fixed] overrides.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ExperimentError(f"experiment file not found: {path}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"{path}: not valid TOML ({exc})") from None
+        if not path.is_file():
+            raise ExperimentError(f"experiment file not found: {printable(path)}")
+        data = read_toml_file(path)
+    except InputError as exc:
+        raise ExperimentError(str(exc)) from None
+    except (OSError, ValueError) as exc:  # a NUL byte or an over-long name
+        if isinstance(exc, ExperimentError):
+            raise
+        raise ExperimentError(f"experiment {shorten(str(path))}: not a usable file name") from None
     if extra_fixed:
         check_paths(list(extra_fixed), "--set")
         data["fixed"] = {**data.get("fixed", {}), **extra_fixed}
     try:
         exp = parse_experiment(data, path.parent)
     except ExperimentError as exc:
-        raise ExperimentError(f"{path.name}: {exc}") from None
+        raise ExperimentError(f"{printable(path.name)}: {exc}") from None
     return exp, base_scenario(exp, path.parent)
 
 

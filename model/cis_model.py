@@ -10,7 +10,6 @@ imports none of them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,12 +20,13 @@ from cislab.agents import Beneficiary, Evaluator, Investor, Operator, State
 from cislab.agents.evaluator import CohortResult
 from cislab.agents.expectations import audit_probability
 from cislab.model.after_contract import AFTER_REPORTERS, AfterContract
+from cislab.model.budget import check_budget, comparison_pool_size
 from cislab.model.contract import ContractState
 from cislab.model.indices import MODEL_REPORTERS
 from cislab.model.intake import run_intake
 from cislab.model.ledger import Ledger
 from cislab.model.population import ComparisonPool, build_population, risk_logit_moments
-from cislab.model.scenarios import load_scenario
+from cislab.model.scenarios import ScenarioError, load_scenario
 from cislab.model.schema import Scenario
 from cislab.model.service import deliver
 from cislab.model.terms import PublicStats, passes
@@ -62,6 +62,8 @@ class CISModel(mesa.Model):
         )
         if self.run_months < 1:
             raise ValueError("months must be ≥ 1")
+        if months is not None and (problem := check_budget(sc, self.run_months)):
+            raise ScenarioError(problem)  # more months than the scenario's own cost more memory
         self.month = 0
 
         population_rng = np.random.default_rng([self.seed, 1])
@@ -71,14 +73,8 @@ class CISModel(mesa.Model):
         self.public = PublicStats(mean, var, sc.population.admin_noise**2)
         self.baseline_mean = float(self.population.risk.mean())
         self.eligible_admin_risk = float(self.public.admin_risk(self.population.admin_score).mean())
-        pool_size = math.ceil(
-            sc.evaluator.comparison_pool_factor
-            * sc.intake_per_month
-            * sc.contract.cohorts
-            * sc.contract.cohort_months
-        )
         self.comparison_pool = ComparisonPool.draw(
-            sc, max(pool_size, 200), np.random.default_rng([self.seed, 2])
+            sc, comparison_pool_size(sc), np.random.default_rng([self.seed, 2])
         )
 
         self.ledger = Ledger(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from cislab.model.finite import check_outputs
 from cislab.model.safe_output import output_folder
 
 
@@ -61,7 +62,9 @@ def write_run_files(
     files: dict[str, bytes] | None = None,
 ) -> None:
     """The run's files into `folder` (a temporary folder from `atomic_folder`)."""
-    (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    check_outputs(summary, tables)  # before anything is written: strict JSON, finite tables
+    text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
+    (folder / "summary.json").write_text(text + "\n")
     for name, frame in tables.items():
         if fmt == TableFormat.parquet:
             frame.to_parquet(folder / f"{name}.parquet", index=False)

@@ -18,9 +18,11 @@ Money = Annotated[float, Field(ge=0.0)]
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors, values are re-validated on assignment."""
+    """Base: unknown keys are errors, values are re-validated on assignment, and every number
+    is finite: `inf` or `nan` would make outputs that are not JSON and runs that cannot be
+    reproduced from `scenario.json` (where they were written as null)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class Selection(StrEnum):
@@ -81,6 +83,7 @@ class Meta(Strict):
 
     name: str = Field(
         min_length=1,
+        max_length=64,  # it names the output folder
         pattern=r"^[a-z0-9_]+$",
         description=(
             "Identifier of the scenario: the `scenario` value in summary.json and the time series,"
@@ -1421,7 +1424,9 @@ class Scenario(Strict):
     def _consistent(self) -> Scenario:
         c = self.contract
         if c.price_tiers and len(c.price_tiers) < 2:
-            raise ValueError("contract.price_tiers: give at least 2 risk bands, or none")
+            raise ValueError(
+                f"contract.price_tiers = {c.price_tiers[:3]}: give at least 2 risk bands, or none"
+            )
         names = [m.name for m in c.metrics]
         if len(set(names)) != len(names):
             raise ValueError("contract.metrics: metric names must be unique")

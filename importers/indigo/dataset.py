@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cislab.model.user_input import shorten as show_value
+
 from .parse import strings_in
 from .tables import COUNTRIES
 
@@ -47,8 +49,8 @@ class Dataset:
         record = self.by_id.get(pid or "")
         if record is None:
             raise IndigoError(
-                f"unknown INDIGO project '{project_id}': {len(self.projects)} projects are "
-                "shipped (INDIGO-POJ-0001 …); search with: cislab import-indigo --list TEXT"
+                f"unknown INDIGO project {show_value(project_id)}: {len(self.projects)} projects "
+                "are shipped (INDIGO-POJ-0001 …); search with: cislab import-indigo --list TEXT"
             )
         return record
 

@@ -103,7 +103,7 @@ def test_latin_hypercube_is_seeded_and_stratified():
             "a low/high range needs a numeric field",
         ),
         ({"factors": {}, "outputs": ["happiness"]}, "outputs: unknown output 'happiness'"),
-        ({"factors": {}, "seeds": 0}, "seeds: must be between 1 and 1000000, got 0"),
+        ({"factors": {}, "seeds": 0}, "seeds = 0: must be between 1 and 1000000, got 0"),
         ({"factors": {}, "fixed": {"population.size": 10}}, "population.size = 10: must be ≥ 50"),
         ({"factors": {}, "design": {"kind": "lhs"}}, "a Latin hypercube needs samples"),
     ],
