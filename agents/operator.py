@@ -370,7 +370,10 @@ class Operator(mesa.Agent):
             * (1.0 - np.exp(-2.0 * q / reference))
         )
         shortfall = np.maximum(0.0, 1.0 - q / standard) if standard > 0 else np.zeros_like(q)
-        chance = audit_probability(c.audit_rate, self.model.month_complaints, self.model.caseload)
+        model = self.model
+        chance = audit_probability(
+            c.audit_rate, model.complaints_last_month, model.caseload_last_month
+        )
         fine = chance * c.audit_detection * c.audit_penalty * shortfall
         metric_budgets = budget - q * clients
         levels = water_levels(amplitude, rate, metric_budgets * months)

@@ -58,7 +58,9 @@ class State(mesa.Agent):
         if clients.size == 0 or c.quality_standard_hours <= 0:
             return
         ordered, self.audit_ordered = self.audit_ordered, False
-        chance = audit_probability(c.audit_rate, model.month_complaints, model.caseload)
+        chance = audit_probability(
+            c.audit_rate, model.complaints_last_month, model.caseload_last_month
+        )
         if not ordered and model.rng.random() >= chance:
             return
         self.audits += 1

@@ -145,11 +145,16 @@ class CISModel(mesa.Model):
         return int(self.rng.integers(0, 2**63 - 1))
 
     def _reset_month_counters(self) -> None:
+        # What the payer and the operator know of last month when they act this month: the
+        # complaints it brought and the caseload they came from (audits are drawn before this
+        # month's service, so this month's complaints cannot raise this month's audit chance).
+        self.complaints_last_month = getattr(self, "month_complaints", 0)
+        self.caseload_last_month = getattr(self, "caseload", 0)
         self.month_metric_hours = 0.0
         self.month_quality = 0.0
         self.month_complaints = 0
         self.month_dropouts = 0
-        self.month_audits = 0
+        self.audits_before_month = self.state.audits if hasattr(self, "state") else 0
 
     # ------------------------------------------------------------------ the contract's standing
     # Read-only views for front ends and tests; the parties act on `self.contract` itself.
@@ -308,7 +313,7 @@ class CISModel(mesa.Model):
     def audit_probability(self) -> float:
         """Chance of an audit this month under the contract's rule (see `agents.expectations`)."""
         return audit_probability(
-            self.config.contract.audit_rate, self.month_complaints, self.caseload
+            self.config.contract.audit_rate, self.complaints_last_month, self.caseload_last_month
         )
 
     # ------------------------------------------------------------------ people

@@ -93,6 +93,11 @@ def report_enrolled_total(model: CISModel) -> int:
     return int((model.population.enrol_month >= 0).sum())
 
 
+def report_audits(model: CISModel) -> int:
+    """Audits carried out this month (the payer's count since the month began)."""
+    return model.state.audits - model.audits_before_month
+
+
 MODEL_REPORTERS = {
     "month": "month",
     "caseload": "caseload",
@@ -104,7 +109,7 @@ MODEL_REPORTERS = {
     "gaming_index": report_gaming,
     "complaints": "month_complaints",
     "dropouts": "month_dropouts",
-    "audits": "month_audits",
+    "audits": report_audits,
     "operator_cash": report_operator_cash,
     "investor_cash": report_investor_cash,
     "outcome_payments_cum": report_state_paid,
