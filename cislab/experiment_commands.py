@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cislab.cli import app, console, err_console, fail
@@ -118,6 +119,8 @@ def _execute(
 
             shutil.rmtree(out)
         fail(f"cannot start the workers: {exc}")
+    for note in report.notes:  # also when interrupted: e.g. which damaged files were set aside
+        err_console.print(f"[yellow]note[/]: {escape(note)}", highlight=False, soft_wrap=True)
     if report.interrupted:
         done = report.already_done + report.done
         err_console.print(
@@ -131,8 +134,6 @@ def _execute(
 
 
 def _finish(report: SweepReport, started: float, what: str) -> None:
-    for note in report.notes:
-        err_console.print(f"[yellow]note[/]: {note}", highlight=False, soft_wrap=True)
     runs = report.already_done + report.done
     console.print(
         f"[dim]{what}: {runs} runs in {report.out}/ ({report.done} this session on "
