@@ -84,20 +84,21 @@ def _short(text: object, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def check_row(row: object, schema: pa.Schema | None) -> pa.Schema:
-    """`schema` widened by one journal row; ValueError saying what is wrong with it.
-
-    A row must be an object whose `point_id` and `seed` are integers ≥ 0 and whose values fit
-    one column type each (a number where other rows hold text is refused).
-    """
+def key_problem(row: object) -> str | None:
+    """What makes `row` unusable as a results row's key, or None."""
     if not isinstance(row, dict):
-        raise ValueError(f"not a JSON object but {type(row).__name__}")
+        return f"not a JSON object but {type(row).__name__}"
     for key in KEY:
         value = row.get(key)
         if type(value) is not int or value < 0:
-            raise ValueError(f"{key} is {_short(json.dumps(value), 40)}, not an integer ≥ 0")
+            return f"{key} is {_short(json.dumps(value), 40)}, not an integer ≥ 0"
+    return None
+
+
+def widen(rows: list[dict[str, Any]], schema: pa.Schema | None) -> pa.Schema:
+    """`schema` widened by `rows`; ValueError when their values do not fit one type a column."""
     try:
-        table = pa.Table.from_pylist([row])
+        table = pa.Table.from_pylist(rows)
         widened = unify([s for s in (schema, table.schema) if s is not None])
         assert widened is not None
         conform(table, widened)
@@ -116,7 +117,6 @@ def check_part(path: Path, schema: pa.Schema | None) -> tuple[pa.Schema, list[tu
             raise ValueError("its point_id or seed column is not integer")
         widened = unify([s for s in (schema, table.schema) if s is not None])
         assert widened is not None
-        conform(table, widened)
         keys = table.select(list(KEY))
         pairs = list(zip(keys["point_id"].to_pylist(), keys["seed"].to_pylist(), strict=True))
     except (pa.ArrowException, OSError, TypeError) as exc:
@@ -315,12 +315,15 @@ class ResultStore:
         return sorted(p for p in self.results.glob("part-*.parquet") if PART.fullmatch(p.name))
 
     def _read_journal(self) -> tuple[list[dict[str, Any]], list[tuple[int, str, str]]]:
-        """Valid rows, and the lines that are not (line number, line, why)."""
+        """Valid rows, and the lines that are not (line number, line, why).
+
+        Rows are checked together (one Arrow conversion); only when that fails is each row
+        checked in turn, in journal order, to name the ones that do not fit.
+        """
         if not self.journal_path.is_file():
             return [], []
-        rows: list[dict[str, Any]] = []
+        parsed: list[tuple[int, str, dict[str, Any]]] = []
         bad: list[tuple[int, str, str]] = []
-        schema = self.schema
         with self.journal_path.open(encoding="utf-8", errors="surrogateescape") as fh:
             for number, line in enumerate(fh, start=1):
                 if not line.endswith("\n"):
@@ -329,14 +332,28 @@ class ResultStore:
                     continue
                 try:
                     row = json.loads(line)
-                    schema = check_row(row, schema)
-                except (json.JSONDecodeError, UnicodeError) as exc:
+                except json.JSONDecodeError as exc:
                     bad.append((number, line, f"not JSON ({_short(exc, 60)})"))
                     continue
+                if problem := key_problem(row):
+                    bad.append((number, line, problem))
+                    continue
+                parsed.append((number, line, row))
+        rows = [row for _, _, row in parsed]
+        if not rows:
+            return [], bad
+        try:
+            widen(rows, self.schema)
+        except ValueError:
+            rows, schema = [], self.schema
+            for number, line, row in parsed:
+                try:
+                    schema = widen([row], schema)
                 except ValueError as exc:
                     bad.append((number, line, str(exc)))
                     continue
                 rows.append(row)
+            bad.sort(key=lambda b: b[0])
         return rows, bad
 
 
