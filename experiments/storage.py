@@ -387,6 +387,7 @@ def read_results(out: str | Path, columns: list[str] | None = None):
     if parts and schema is not None:
         cols = None if columns is None else [c for c in columns if c in schema.names]
         frames.append(ds.dataset(parts, schema=schema, format="parquet").to_table(cols).to_pandas())
+    store.schema = schema  # journal rows that do not fit the parts' columns are left out
     journal = store._read_journal()[0]
     if journal:
         frame = pd.DataFrame(journal)
