@@ -120,6 +120,8 @@ def _execute(
 
             shutil.rmtree(out)
         fail(f"cannot start the workers: {exc}")
+    for note in report.notes:  # also when interrupted: e.g. which damaged files were set aside
+        err_console.print(f"[yellow]note[/]: {escape(note)}", highlight=False, soft_wrap=True)
     if report.interrupted:
         done = report.already_done + report.done
         err_console.print(
@@ -133,8 +135,6 @@ def _execute(
 
 
 def _finish(report: SweepReport, started: float, what: str) -> None:
-    for note in report.notes:
-        err_console.print(f"[yellow]note[/]: {escape(note)}", highlight=False, soft_wrap=True)
     runs = report.already_done + report.done
     console.print(
         f"[dim]{what}: {runs} runs in {escape(str(report.out))}/ ({report.done} this session on "

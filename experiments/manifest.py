@@ -2,7 +2,9 @@
 
 Why: a results file without the package versions, the exact scenario and the seeds cannot be
 reproduced or trusted. The design hash also stops a sweep from resuming into a folder that
-holds another design's rows.
+holds another design's rows. A session killed outside Python (kill -9, power loss) cannot
+record its own end: the next session, which holds the folder's lock and so knows that no other
+process is writing, closes it as "interrupted" (see `close_stale_sessions`).
 """
 
 from __future__ import annotations
@@ -114,10 +116,34 @@ def check_compatible(out: Path, plan: Plan) -> dict[str, Any] | None:
     return old
 
 
+def close_stale_sessions(manifest: dict[str, Any]) -> int:
+    """Close sessions still marked "running": call only while holding the folder's lock.
+
+    The lock is held by one process at a time and dies with it, so a session that still says
+    "running" when another has the lock was killed before it could write its end. Its end time
+    is unknown: `finished` is when this was found, and `closed_on_resume` says so. Its runs
+    are in the results as far as they reached the disk.
+    """
+    closed = 0
+    for session in manifest.get("sessions", []):
+        if isinstance(session, dict) and session.get("status") == "running":
+            session.update(status="interrupted", finished=now(), closed_on_resume=True)
+            closed += 1
+    return closed
+
+
 def start_session(
-    out: Path, plan: Plan, old: dict[str, Any] | None, executor: str, workers: int
+    out: Path,
+    plan: Plan,
+    old: dict[str, Any] | None,
+    executor: str,
+    workers: int,
+    set_aside: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Create or extend the manifest for a new session; returns it (the caller updates it)."""
+    """Create or extend the manifest for a new session; returns it (the caller updates it).
+
+    Call while holding the folder's lock: sessions left "running" are closed first.
+    """
     manifest = old or {
         "format": FORMAT,
         "kind": plan.kind,
@@ -140,6 +166,7 @@ def start_session(
         "seeds": [],
         "sessions": [],
     }
+    close_stale_sessions(manifest)
     manifest["seeds"] = sorted(set(manifest["seeds"]) | set(plan.seeds))
     manifest["sessions"].append(
         {
@@ -152,9 +179,11 @@ def start_session(
             "runs_done": 0,
             "runs_failed": 0,
             "host": platform.node(),
+            "pid": os.getpid(),
             "argv": sys.argv,
             "versions": dict(versions()),
             "git_commit": git_commit(),
+            "set_aside": list(set_aside or []),  # damaged files moved to quarantine/ on opening
         }
     )
     write(out, manifest)

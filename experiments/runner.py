@@ -89,9 +89,18 @@ def sweep(
     store = ResultStore(out, batch_rows=batch_rows)
     done_keys = store.open()
     try:
+        # Read again under the lock: a session that ended meanwhile has written its end.
+        old = manifest_io.check_compatible(out, plan)
         point_ids, seeds = {p.point_id for p in plan.points}, set(plan.seeds)
         already = sum(1 for p, s in done_keys if p in point_ids and s in seeds)
         report = SweepReport(out, plan.total, already)
+        report.notes.extend(store.warnings)
+        opening_warnings = len(store.warnings)
+        if old is not None and (stale := manifest_io.close_stale_sessions(old)):
+            report.notes.append(
+                f"{stale} earlier session(s) still marked running (killed before they could "
+                "record their end) closed as interrupted"
+            )
         if old is not None and (changed := manifest_io.version_changes(old)):
             report.notes.append(
                 "resuming with other package versions than the first session: " + ", ".join(changed)
@@ -104,7 +113,7 @@ def sweep(
             executor = make_executor(workers, dask, dask_local)
         report.executor = executor.name if executor else "none"
         manifest = manifest_io.start_session(
-            out, plan, old, report.executor, executor.workers if executor else 0
+            out, plan, old, report.executor, executor.workers if executor else 0, store.set_aside
         )
         status = "complete"
         start = time.perf_counter()
@@ -126,6 +135,8 @@ def sweep(
                 executor.close()
             report.seconds = time.perf_counter() - start
             store.flush()
+            report.notes.extend(store.warnings[opening_warnings:])  # set aside while running
+            manifest["sessions"][-1]["set_aside"] = list(store.set_aside)
             manifest_io.end_session(out, manifest, status, report.done, report.failed)
     finally:
         store.close()

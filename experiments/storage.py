@@ -7,16 +7,24 @@ whole or absent) and emptied. Reopening reconciles the two — journal lines who
 in a part are dropped, a torn last line is ignored — so the dataset holds exactly one row per
 (point_id, seed). Rows are never accumulated in memory: a sweep's memory stays flat.
 
+Why a quarantine: a disk that filled up, a copy cut short or a hand edit can leave a part that
+Parquet cannot read or a journal line that is not a valid row. Such a file would stop every
+later resume, and deleting it would lose what it holds; so reopening moves it into
+`quarantine/` (kept as it was, with a warning naming it), and its runs, no longer done, are
+simply run again.
+
 Layout of an output folder:
     manifest.json       what ran: versions, scenario hash, seeds, sessions (see manifest.py)
-    results/part-*.parquet
+    results/part-NNNNNN.parquet
     journal.jsonl       runs finished since the last part (empty when a session ended cleanly)
+    quarantine/         damaged parts and journal lines set aside on resume (never read)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,7 +39,9 @@ KEY = ("point_id", "seed")
 RESULTS = "results"
 JOURNAL = "journal.jsonl"
 LOCK = ".lock"
+QUARANTINE = "quarantine"
 FSYNC_EVERY_S = 1.0
+PART = re.compile(r"part-(\d{6})\.parquet")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -71,6 +81,53 @@ def write_atomic(table: pa.Table, path: Path) -> None:
     _fsync_dir(path.parent)
 
 
+def _short(text: object, limit: int = 120) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def key_problem(row: object) -> str | None:
+    """What makes `row` unusable as a results row's key, or None."""
+    if not isinstance(row, dict):
+        return f"not a JSON object but {type(row).__name__}"
+    for key in KEY:
+        value = row.get(key)
+        if type(value) is not int or value < 0:
+            return f"{key} is {_short(json.dumps(value), 40)}, not an integer ≥ 0"
+    return None
+
+
+def widen(rows: list[dict[str, Any]], schema: pa.Schema | None) -> pa.Schema:
+    """`schema` widened by `rows`; ValueError when their values do not fit one type a column."""
+    try:
+        table = pa.Table.from_pylist(rows)
+        widened = unify([s for s in (schema, table.schema) if s is not None])
+        assert widened is not None
+        conform(table, widened)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise ValueError(f"values do not fit the results' columns ({_short(exc, 80)})") from None
+    return widened
+
+
+def check_part(path: Path, schema: pa.Schema | None) -> tuple[pa.Schema, list[tuple[int, int]]]:
+    """A part's keys and `schema` widened by it; ValueError when the part cannot be used."""
+    try:
+        table = pq.read_table(path)
+        if any(k not in table.column_names for k in KEY):
+            raise ValueError("it has no point_id or seed column")
+        if not all(pa.types.is_integer(table.schema.field(k).type) for k in KEY):
+            raise ValueError("its point_id or seed column is not integer")
+        widened = unify([s for s in (schema, table.schema) if s is not None])
+        assert widened is not None
+        keys = table.select(list(KEY))
+        pairs = list(zip(keys["point_id"].to_pylist(), keys["seed"].to_pylist(), strict=True))
+    except (pa.ArrowException, OSError, TypeError) as exc:
+        raise ValueError(_short(exc, 100)) from None
+    if any(p is None or s is None for p, s in pairs):
+        raise ValueError("it has rows without point_id or seed")
+    return widened, pairs
+
+
 class ResultStore:
     """The only writer of one output folder (an exclusive lock guards it)."""
 
@@ -85,23 +142,39 @@ class ResultStore:
         self._lock: FileLock | None = None
         self._last_sync = 0.0
         self.rows_written = 0
+        self.warnings: list[str] = []  # what reopening set aside, one line each
+        self.set_aside: list[str] = []  # paths (relative to the folder) moved to quarantine/
 
     # ------------------------------------------------------------------ open / close
     def open(self) -> set[tuple[int, int]]:
-        """Lock the folder, recover any interrupted session, return the keys already done."""
+        """Lock the folder, recover any interrupted session, return the keys already done.
+
+        A part or journal line that cannot be used is moved into `quarantine/` (see the module
+        docstring): its runs are not done, so the sweep runs them again.
+        """
         self.results.mkdir(parents=True, exist_ok=True)
         self._acquire_lock()
         for tmp in self.results.glob("*.tmp"):
             tmp.unlink()
-        done = set()
-        schemas = []
+        done: set[tuple[int, int]] = set()
+        schema = None
         for part in self.parts():
-            schemas.append(pq.read_schema(part))
-            keys = pq.read_table(part, columns=list(KEY))
-            done.update(zip(keys["point_id"].to_pylist(), keys["seed"].to_pylist(), strict=True))
-        self.schema = unify(schemas)
+            try:
+                schema, keys = check_part(part, schema)
+            except ValueError as exc:
+                moved = self._quarantine(part)
+                self.warnings.append(
+                    f"{part.relative_to(self.out)} cannot be read ({exc}); set aside as "
+                    f"{moved.relative_to(self.out)}, its runs will be done again"
+                )
+                continue
+            done.update(keys)
+        self.schema = schema
+        rows, bad = self._read_journal()
+        if bad:
+            self._quarantine_lines(bad)
         recovered: dict[tuple[int, int], dict[str, Any]] = {}
-        for row in self._journal_rows():
+        for row in rows:
             key = (row["point_id"], row["seed"])
             if key not in done and key not in recovered:
                 recovered[key] = row
@@ -111,6 +184,43 @@ class ResultStore:
         self._journal = self.journal_path.open("w", encoding="utf-8")  # recovered: start afresh
         _fsync_dir(self.out)
         return done
+
+    def _quarantine_path(self, name: str) -> Path:
+        """A free path for `name` in quarantine/ (an earlier file of that name is kept)."""
+        folder = self.out / QUARANTINE
+        folder.mkdir(exist_ok=True)
+        target, n = folder / name, 1
+        while target.exists():
+            stem, dot, suffix = name.partition(".")
+            target = folder / f"{stem}-{n}{dot}{suffix}"
+            n += 1
+        return target
+
+    def _quarantine(self, path: Path) -> Path:
+        """Move `path` into quarantine/, as it is; return where it went."""
+        target = self._quarantine_path(path.name)
+        os.replace(path, target)
+        _fsync_dir(target.parent)
+        _fsync_dir(path.parent)
+        self.set_aside.append(str(target.relative_to(self.out)))
+        return target
+
+    def _quarantine_lines(self, bad: list[tuple[int, str, str]]) -> None:
+        """Keep unusable journal lines, byte for byte, in a file of their own in quarantine/."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        kept = self._quarantine_path(f"journal-{stamp}.jsonl")
+        with kept.open("w", encoding="utf-8", errors="surrogateescape") as fh:
+            fh.writelines(line for _, line, _ in bad)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fsync_dir(kept.parent)
+        self.set_aside.append(str(kept.relative_to(self.out)))
+        first = "; ".join(f"line {n}: {why}" for n, _, why in bad[:3])
+        more = f"; and {len(bad) - 3} more" if len(bad) > 3 else ""
+        self.warnings.append(
+            f"{JOURNAL}: {len(bad)} line(s) that are not valid rows ({first}{more}) set aside "
+            f"in {kept.relative_to(self.out)}; their runs will be done again"
+        )
 
     def close(self) -> None:
         """Write what is pending, give every part one schema, release the folder."""
@@ -157,7 +267,10 @@ class ResultStore:
         if self._journal is None or self._journal.tell() == 0:
             return
         self._journal.flush()
-        self._write_part(self._journal_rows())
+        rows, bad = self._read_journal()
+        if bad:  # a row this session wrote that does not fit the others: kept, not dropped
+            self._quarantine_lines(bad)
+        self._write_part(rows)
         self._journal.seek(0)
         self._journal.truncate()
         self._journal.flush()
@@ -174,7 +287,10 @@ class ResultStore:
         self.rows_written += len(rows)
 
     def _next_part_name(self) -> str:
-        numbers = [int(p.stem.split("-")[1]) for p in self.parts()]
+        """One past the highest number ever used, quarantined parts included (no name reused)."""
+        names = [p.name for p in self.results.glob("part-*.parquet")]
+        names += [p.name for p in (self.out / QUARANTINE).glob("part-*.parquet")]
+        numbers = [int(m.group(1)) for n in names if (m := PART.match(n))]
         return f"part-{max(numbers, default=-1) + 1:06d}.parquet"
 
     def normalise(self) -> None:
@@ -190,23 +306,50 @@ class ResultStore:
 
     # ------------------------------------------------------------------ reading
     def parts(self) -> list[Path]:
-        return sorted(self.results.glob("part-*.parquet"))
+        """The folder's parts: `part-NNNNNN.parquet` only (a stray copy is not a part)."""
+        return sorted(p for p in self.results.glob("part-*.parquet") if PART.fullmatch(p.name))
 
-    def _journal_rows(self) -> list[dict[str, Any]]:
+    def _read_journal(self) -> tuple[list[dict[str, Any]], list[tuple[int, str, str]]]:
+        """Valid rows, and the lines that are not (line number, line, why).
+
+        Rows are checked together (one Arrow conversion); only when that fails is each row
+        checked in turn, in journal order, to name the ones that do not fit.
+        """
         if not self.journal_path.is_file():
-            return []
-        rows = []
-        with self.journal_path.open(encoding="utf-8") as fh:
-            for line in fh:
+            return [], []
+        parsed: list[tuple[int, str, dict[str, Any]]] = []
+        bad: list[tuple[int, str, str]] = []
+        with self.journal_path.open(encoding="utf-8", errors="surrogateescape") as fh:
+            for number, line in enumerate(fh, start=1):
                 if not line.endswith("\n"):
                     break  # torn last line of a killed session: that run is simply redone
+                if not line.strip():
+                    continue
                 try:
                     row = json.loads(line)
-                except json.JSONDecodeError:
+                except json.JSONDecodeError as exc:
+                    bad.append((number, line, f"not JSON ({_short(exc, 60)})"))
                     continue
-                if isinstance(row, dict) and all(k in row for k in KEY):
-                    rows.append(row)
-        return rows
+                if problem := key_problem(row):
+                    bad.append((number, line, problem))
+                    continue
+                parsed.append((number, line, row))
+        rows = [row for _, _, row in parsed]
+        if not rows:
+            return [], bad
+        try:
+            widen(rows, self.schema)
+        except ValueError:
+            rows, schema = [], self.schema
+            for number, line, row in parsed:
+                try:
+                    schema = widen([row], schema)
+                except ValueError as exc:
+                    bad.append((number, line, str(exc)))
+                    continue
+                rows.append(row)
+            bad.sort(key=lambda b: b[0])
+        return rows, bad
 
 
 def _json_default(value: Any) -> Any:
@@ -225,12 +368,22 @@ def read_results(out: str | Path, columns: list[str] | None = None):
 
     store = ResultStore(Path(out))
     parts = store.parts()
-    schema = unify(pq.read_schema(p) for p in parts)
+    schemas = []
+    for part in parts:
+        try:
+            schemas.append(pq.read_schema(part))
+        except (pa.ArrowException, OSError) as exc:
+            raise ExperimentError(
+                f"{part} cannot be read ({_short(exc, 80)}); run the same sweep again: it sets "
+                "the part aside and redoes its runs"
+            ) from None
+    schema = unify(schemas)
     frames = []
     if parts and schema is not None:
         cols = None if columns is None else [c for c in columns if c in schema.names]
         frames.append(ds.dataset(parts, schema=schema, format="parquet").to_table(cols).to_pandas())
-    journal = store._journal_rows()
+    store.schema = schema  # journal rows that do not fit the parts' columns are left out
+    journal = store._read_journal()[0]
     if journal:
         frame = pd.DataFrame(journal)
         frames.append(frame if columns is None else frame[[c for c in columns if c in frame]])

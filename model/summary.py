@@ -85,6 +85,7 @@ def summary(model: CISModel) -> dict[str, Any]:
         "cost_per_avoided_event": _finite(public_cost / true_avoided) if true_avoided > 0 else None,
         "investor_invested": invested,
         "investor_returned": returned,
+        # null when no rate is defined (nothing invested, or no rate zeroes the flows): finance.py
         "investor_irr": _finite(annual_irr(ledger.flows("investor", model.month))),
         "investor_multiple": _finite(returned / invested) if invested > 0 else None,
         "investor_exit_month": model.investor.exit_month,

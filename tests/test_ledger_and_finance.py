@@ -48,7 +48,7 @@ def test_irr_of_known_flows():
     flows[0], flows[12] = -100.0, 110.0
     assert annual_irr(flows) == pytest.approx(0.10, abs=1e-9)
     assert annual_irr(np.array([-100.0, 0.0])) == -1.0
-    assert math.isnan(annual_irr(np.array([0.0, 10.0])))
+    assert annual_irr(np.array([0.0, 10.0])) is None  # nothing invested
 
 
 def test_capped_due_grows_at_the_cap_and_stops_when_repaid():
