@@ -9,11 +9,15 @@ from tests.conftest import summaries, values
 
 
 def test_no_effect_means_no_payments_and_investors_lose():
-    # Seen: 1 run of 10 passed a trigger by chance; multiples 0.00–0.38, mean 0.04.
+    # A programme with no effect, evaluated by RCT, still passes a trigger by chance: three
+    # cohorts of ~230 people each get their own test, so some run pays in about a quarter of
+    # runs (16 of seeds 0–59; 3 of the 10 seeds here). Investors lose all the same: multiples
+    # 0.00–0.77 over 20 seeds, mean 0.12 here. Bound: at most half the runs pay (a 27% rate
+    # gives 6 or more of 10 with probability 2.5%).
     runs = summaries({"intervention.effect": 0.0, "contract.evaluation": "rct"})
     paid = values(runs, "outcome_payments")
     multiple = values(runs, "investor_multiple")
-    assert (paid > 0).sum() <= 2
+    assert (paid > 0).sum() <= 5
     assert (multiple < 1.0).all()
     assert multiple.mean() < 0.3
     assert all(r["true_effect"] == 0 for r in runs)
