@@ -9,13 +9,15 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+
+from cislab import experiment_commands, indigo_command, play_command
+from cislab.terminal import ReplaceOpt, console, err_console, error_line, fail
 
 app = typer.Typer(
     add_completion=False,
@@ -23,33 +25,6 @@ app = typer.Typer(
     help="CIS Lab: simulate social impact contracts (contrats à impact social).",
     pretty_exceptions_enable=False,
 )
-console = Console(width=None if sys.stdout.isatty() else 120)
-err_console = Console(stderr=True)
-
-
-def error_line(message: str) -> None:
-    """Print `error: message` on stderr as one line of plain text.
-
-    The message holds what a user typed (a `--set` value, a title, a file name): it is a rich
-    `Text`, never markup, so `[/]` cannot crash the print and `[link=…]` cannot make a link.
-    """
-    line = Text("error:", style="bold red")
-    line.append(" " + " ".join(str(message).split()))
-    err_console.print(line, highlight=False, soft_wrap=True)
-
-
-def fail(message: str) -> NoReturn:
-    """One clear line on stderr, exit code 2 (bad input)."""
-    error_line(message)
-    raise typer.Exit(code=2)
-
-
-ReplaceOpt = Annotated[
-    bool,
-    typer.Option(
-        "--replace", help="Replace an earlier CIS Lab output in --out (never other files)."
-    ),
-]
 
 
 def _show_version(value: bool) -> None:
@@ -314,8 +289,7 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-# Commands kept in their own modules, registered last so they can use `fail` and `console`.
-from cislab import experiment_commands, indigo_command, play_command  # noqa: E402, F401
-
+# Commands kept in their own modules; each registers its commands on the one app.
+experiment_commands.register(app)
 indigo_command.register(app)
-play_command.register(app)  # experiment_commands registers itself on import
+play_command.register(app)

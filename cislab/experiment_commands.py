@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from cislab.cli import app, console, err_console, fail
+from cislab.terminal import console, err_console, fail
 
 if TYPE_CHECKING:
     from cislab.experiments.plan import Plan
@@ -167,7 +167,6 @@ def _band_cell(row: Any) -> str:
     return f"{fmt(row['median'])} [{fmt(row['q05'])}, {fmt(row['q95'])}]"
 
 
-@app.command()
 def sweep(
     experiment: Annotated[str, typer.Argument(help="Experiment TOML file.")],
     workers: WorkersOpt = None,
@@ -252,7 +251,6 @@ def _short(value: Any) -> str:
     return text if len(text) <= 24 else text[:23] + "…"
 
 
-@app.command()
 def compare(
     designs: Annotated[
         list[str],
@@ -316,7 +314,6 @@ def compare(
     _finish(report, started, "compare")
 
 
-@app.command()
 def sensitivity(
     experiment: Annotated[str, typer.Argument(help="Experiment TOML file (its factors).")],
     method: Annotated[
@@ -392,3 +389,10 @@ def _print_indices(indices: Any, method: str) -> None:
         for _, row in group.sort_values(key, ascending=False).iterrows():
             table.add_row(output, row["factor"], row["role"], *(f(row) for _, f in cols))
     console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `sweep`, `compare` and `sensitivity` to the `cislab` app."""
+    app.command()(sweep)
+    app.command()(compare)
+    app.command()(sensitivity)

@@ -58,8 +58,8 @@ def import_indigo(
     Every value of the scenario cites the INDIGO field it comes from or states the assumption
     that fills a gap; gaps are listed in the scenario's description.
     """
-    from cislab.cli import console, fail
     from cislab.importers.indigo import IndigoError, import_project, load_dataset
+    from cislab.terminal import console, fail
 
     try:
         dataset = load_dataset()
@@ -103,8 +103,8 @@ def check_round_trip(text: str) -> None:
     """The TOML text must load back into a valid scenario (it is what users will run)."""
     import tomllib
 
-    from cislab.cli import fail
     from cislab.model.scenarios import ScenarioError, validate_data
+    from cislab.terminal import fail
 
     try:
         validate_data(tomllib.loads(text))
@@ -114,8 +114,8 @@ def check_round_trip(text: str) -> None:
 
 def show_matches(dataset, text: str) -> None:
     """A table of the projects matching every word of `text` (all projects if empty)."""
-    from cislab.cli import console
     from cislab.importers.indigo import COUNTRIES, country_codes
+    from cislab.terminal import console
 
     matches = dataset.search(text)
     if not matches:

@@ -25,7 +25,7 @@ def play(
     export: Annotated[Path | None, typer.Option(help="Folder for the debrief export.")] = None,
 ) -> None:
     """Play the workshop game (French or English; F2 switches at any time)."""
-    from cislab.cli import fail
+    from cislab.terminal import fail
 
     if lang not in LANGS:
         fail(f"--lang = {lang!r}: allowed: fr, en")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 # Our own packages install under the one name `cislab` (issue 9); they are named here by their
 # second component, so `cislab.game` is "game" and the CLI modules `cislab.cli` … are "cislab".
@@ -158,4 +160,52 @@ def _runtime_imports(path: Path) -> set[str]:
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}  # submodules
     return names
+
+
+def _module_name(path: Path) -> str:
+    """`cislab.<package>.<module>` for a file of this checkout (the installed names)."""
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts if parts[0] == "cislab" else ["cislab", *parts])
+
+
+def _import_cycles(folders: list[str]) -> list[list[str]]:
+    """Cycles among the runtime imports (TYPE_CHECKING excluded) of modules in `folders`."""
+    files = [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
+    names = {_module_name(p): p for p in files}
+    graph = {
+        name: {
+            target
+            for imported in _runtime_imports(path)
+            for target in names
+            if imported == target or imported.startswith(target + ".")
+            if target != name and not name.startswith(target + ".")
+        }
+        for name, path in names.items()
+    }
+    cycles, state = [], dict.fromkeys(graph, 0)
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state[nxt] == 1:
+                cycles.append([*stack[stack.index(nxt) :], nxt])
+            elif state[nxt] == 0:
+                visit(nxt, [*stack, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if state[node] == 0:
+            visit(node, [node])
+    return cycles
+
+
+@pytest.mark.parametrize("folders", [["cislab"], ["model", "agents"]], ids=str)
+def test_no_import_cycles(folders):
+    """Issue 13: `cislab/cli.py` and its command modules imported each other; the commands now
+    import their console helpers from `cislab/terminal.py` and `cli` registers them."""
+    assert _import_cycles(folders) == []
