@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cislab.game import decisions
+from cislab.game import announcements, decisions
 from cislab.game.decisions import ROLES
 from cislab.game.events import apply_event, draw_event
 from cislab.game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
@@ -53,6 +53,7 @@ class Session:
         self.turn_open = False
         self.log: list[dict[str, Any]] = []
         self.events_seen: list[str] = []
+        self.news: list[dict[str, Any]] = []  # what the model reported, announced to the room
         self.event: tuple[str, dict[str, Any]] | None = None
         self.event_rng = np.random.default_rng([seed, 6])
         self.signed_by_human = False
@@ -127,8 +128,23 @@ class Session:
 
     @property
     def live(self) -> bool:
-        """Is there still a contract to play? (an unsigned one ends at once)"""
-        return self.in_contract
+        """Is there still a contract to decide? Not once unsigned, over, or stopped early."""
+        return self.in_contract and self._need_model().terminated is None
+
+    @property
+    def winding_down(self) -> bool:
+        """The contract stopped early: measurements and payments of the cohorts already served
+        still fall due up to its last month, but nobody has anything left to decide."""
+        return self.in_contract and self._need_model().terminated is not None
+
+    @property
+    def seats(self) -> list[str]:
+        """The human roles with something left to decide this turn, in playing order: none once
+        the contract has stopped; never an investor that has exited."""
+        if not self.live:
+            return []
+        funding = self._need_model().investor.funding
+        return [r for r in self.humans if r != "investor" or funding]
 
     @property
     def years_after(self) -> int:
@@ -158,13 +174,25 @@ class Session:
             self._record("decision", role, {"decision": key, "value": value})
 
     def step_month(self) -> bool:
-        """Run one month of the contract's turn; True while the turn goes on."""
+        """Run one month of the contract; True while the turn goes on. The turn ends at an early
+        stop; after it, months run on to the contract's end with no turns (nothing to decide)."""
         model = self._need_model()
         if not self.in_contract:
             return False
+        was_live = self.live
+        month = model.month
         model.step()
         self._result = None
-        return self.in_contract and model.month - self.turn_start < self.turn_months
+        self._announce(month, model.month)
+        if not was_live:
+            return self.in_contract
+        return self.live and model.month - self.turn_start < self.turn_months
+
+    def _announce(self, since: int, until: int) -> None:
+        """Keep (and log) what the model reported for the months just run."""
+        for item in announcements.news(self._need_model(), since, until):
+            self.news.append(item)
+            self._record("news", "world", item)
 
     def run_turn(self) -> None:
         """A turn of the contract; once the contract is over, a year after it."""
@@ -178,8 +206,10 @@ class Session:
     def run_year(self) -> int:
         """Play one year after the contract (the model decides everything); months run."""
         model = self._need_model()
-        if self.in_contract:
+        if self.live:
             raise SessionError("the contract is still running")
+        while self.in_contract:  # a contract stopped early: its last payments first
+            self.step_month()
         months = 0
         while model.running and months < 12:
             model.step()
@@ -195,13 +225,16 @@ class Session:
             pass
 
     def close_turn(self) -> None:
+        """End the open turn; open the next while there is a contract to decide."""
         model = self._need_model()
-        for role in ROLES:
-            if role not in self.humans:
-                self._record("agent", role, decisions.agent_report(model, role, self.turn_start))
-        self.turn += 1
-        self.turn_open = False
-        if self.in_contract:
+        if self.turn_open:
+            for role in ROLES:
+                if role not in self.humans:
+                    report = decisions.agent_report(model, role, self.turn_start)
+                    self._record("agent", role, report)
+            self.turn += 1
+            self.turn_open = False
+        if self.live:
             self.open_turn()
 
     @property

@@ -309,6 +309,15 @@ class CISModel(mesa.Model):
             self.terminated = reason
             self.termination_month = self.month
 
+    @property
+    def cancelled_cohorts(self) -> list[int]:
+        """Cohorts (from 0) whose enrolment had not begun when the contract ended early: they
+        will never run (Peterborough's third cohort, cancelled by a policy change)."""
+        if self.termination_month is None:
+            return []
+        c = self.config.contract
+        return [k for k in range(c.cohorts) if k * c.cohort_months >= self.termination_month]
+
     def stop_service(self, reason: str) -> None:
         """The operator can no longer serve: current clients leave service now."""
         if self.service_stopped is None:

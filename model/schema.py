@@ -70,12 +70,35 @@ class Text(Strict):
     fr: str = ""
 
 
+class PayerKind(StrEnum):
+    """Who pays for outcomes: the label a workshop reads beside the payer's name."""
+
+    state = "state"  # a national government as a whole (the default: "the State")
+    ministry = "ministry"
+    local_authority = "local_authority"  # a département, a city, a region
+    public_agency = "public_agency"  # an employment agency, a prison service
+    foundation = "foundation"  # a development funder paying for outcomes
+
+
+class Payer(Strict):
+    """The outcome payer as the case names it (Gironde département, a ministry, Actiris).
+
+    Empty names keep the generic "State" / "the State". `name` labels the role; `in_sentence`
+    is the same name as it reads inside a sentence, with its article ("the Ministry of
+    Justice", "le Département de la Gironde")."""
+
+    kind: PayerKind = PayerKind.state
+    name: Text = Text()
+    in_sentence: Text = Text()
+
+
 class Meta(Strict):
     name: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
     title: Text = Text()
     description: Text = Text()
     currency: str = "EUR"
     start_year: int = Field(2020, ge=1990, le=2100)
+    payer: Payer = Payer()
 
 
 class Population(Strict):
@@ -160,6 +183,7 @@ class Context(Strict):
     shock_month: int = Field(-1, ge=-1, le=1200)
     shock_size: float = Field(0.0, ge=-5.0, le=5.0)
     policy_change_month: int = Field(-1, ge=-1, le=1200)
+    policy_change_why: Text = Text()  # what the change was, as the case reports it
 
 
 class OutcomeMetric(Strict):

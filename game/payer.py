@@ -1,0 +1,45 @@
+"""The outcome payer as the case names it: "Gironde département", "Ministry of Justice", Actiris.
+
+Why here and not in the translation files: the name is a fact of the case (`meta.payer` in the
+scenario, with its source), not of the game; a case that names no payer keeps the generic
+"State" / "the State" of the translations.
+"""
+
+from __future__ import annotations
+
+from cislab.game.i18n import language, tr
+from cislab.model.schema import Scenario
+
+
+def _pick(text) -> str:
+    return getattr(text, language(), "") or ""
+
+
+def role_name(role: str, scenario: Scenario | None) -> str:
+    """The label of a role: the case's payer for the State, else the generic role name."""
+    if role == "state" and scenario is not None:
+        name = _pick(scenario.meta.payer.name)
+        if name:
+            return name
+    return tr(f"role.{role}")
+
+
+def in_sentence(scenario: Scenario | None) -> str:
+    """The payer inside a sentence, with its article ("the Ministry of Justice", "l'État")."""
+    if scenario is not None:
+        phrase = _pick(scenario.meta.payer.in_sentence) or _pick(scenario.meta.payer.name)
+        if phrase:
+            return phrase
+    return tr("payer.the_state")
+
+
+def briefing(scenario: Scenario | None) -> str:
+    """One line for the State's briefing: who pays for outcomes in this case, and what it is."""
+    if scenario is None:
+        return ""
+    payer = scenario.meta.payer
+    return tr(
+        "payer.brief",
+        name=role_name("state", scenario),
+        kind=tr(f"payer.kind.{payer.kind}"),
+    )
