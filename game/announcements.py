@@ -115,11 +115,7 @@ def _payments(model: CISModel, since: int, until: int) -> list[dict[str, Any]]:
     for month, amount in sorted(by_month.items()):
         # a cohort that passed is paid `lag` months after its measurement; one that missed its
         # own trigger only through the overall trigger, `lag` months after the last measurement
-        paid = [
-            r
-            for r in results
-            if r.paid > 0 and (r.month if r.passed else last) + lag == month
-        ]
+        paid = [r for r in results if r.paid > 0 and (r.month if r.passed else last) + lag == month]
         items.append(
             {
                 "kind": "payment",

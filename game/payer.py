@@ -33,9 +33,18 @@ def in_sentence(scenario: Scenario | None) -> str:
     return tr("payer.the_state")
 
 
+def with_kind(scenario: Scenario) -> str:
+    """The payer's name and what it is: "Actiris (public agency)"; the generic State alone."""
+    name = role_name("state", scenario)
+    if not _pick(scenario.meta.payer.name):
+        return name
+    return f"{name} ({tr(f'payer.kind.{scenario.meta.payer.kind}')})"
+
+
 def briefing(scenario: Scenario | None) -> str:
-    """One line for the State's briefing: who pays for outcomes in this case, and what it is."""
-    if scenario is None:
+    """One line for the State's briefing: who pays for outcomes in this case, and what it is
+    (nothing when the case names no payer: the role's own description says it all)."""
+    if scenario is None or not _pick(scenario.meta.payer.name):
         return ""
     payer = scenario.meta.payer
     return tr(

@@ -20,7 +20,14 @@ import numpy as np
 from cislab.game import announcements, decisions
 from cislab.game.decisions import ROLES
 from cislab.game.events import apply_event, draw_event
-from cislab.game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
+from cislab.game.levers import (
+    CONTRACT_LEVERS,
+    HORIZON,
+    game_horizon,
+    levers_for,
+    overrides,
+    values_from,
+)
 from cislab.game.negotiation import Negotiation
 from cislab.model.api import RunResult, build, collect
 from cislab.model.cis_model import CISModel
@@ -91,8 +98,15 @@ class Session:
             neg.ai_move()
 
     @property
+    def levers(self) -> dict:
+        """The contract's levers as this case plays them (its own values always reachable)."""
+        return levers_for(self.base, CONTRACT_LEVERS)
+
+    @property
     def overrides(self) -> dict[str, Any]:
-        return {**overrides(self.terms), HORIZON.path: self.horizon_years}
+        """Only the terms changed from the case's own: an untouched case runs exactly as filed."""
+        own = values_from(self.base, CONTRACT_LEVERS)
+        return {**overrides(self.terms, own), HORIZON.path: self.horizon_years}
 
     def start(self) -> CISModel:
         """Build the model on the agreed terms and open the first turn."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import pygame
 import pygame_gui
-from cislab.game import fmt
+from cislab.game import fmt, payer
 from cislab.game.i18n import tr
 from cislab.game.levers import CONTRACT_LEVERS, HORIZON
 from cislab.game.negotiation import NEGOTIABLE, NegotiationError
@@ -32,7 +32,9 @@ class ContractScene(Scene):
         self.session = app.session
         self.neg = self.session.negotiation or self.session.begin_negotiation()
         self.session.settle_ai_moves()
-        self.values: dict[str, Any] = dict(self.neg.terms)
+        self.values: dict[str, Any] = dict(self.neg.shown)
+        # the case's own ranges and steps (lever_rows reads them): its values are never clipped
+        self.levers = (*(self.neg.lever(lv.path) for lv in ORDER), HORIZON)
 
     @property
     def currency(self) -> str:
@@ -49,7 +51,7 @@ class ContractScene(Scene):
     def build_ui(self) -> None:
         self.header(tr("contract.title"), tr("contract.subtitle"))
         y0 = 92
-        for i, lv in enumerate(ORDER):
+        for i, lv in enumerate(self.levers[: len(ORDER)]):
             lever_rows.add_row(
                 self,
                 lv,
@@ -80,7 +82,7 @@ class ContractScene(Scene):
     def _stage_text(self) -> str:
         if self.neg.done:
             return tr("neg.agreed")
-        who = tr(f"role.{self.neg.actor}")
+        who = payer.role_name(self.neg.actor, self.session.base)
         return tr("neg.your_move", role=who)
 
     def _buttons(self) -> None:
@@ -107,7 +109,7 @@ class ContractScene(Scene):
                 f"{tr(_lever(p).label_key)} {lever_rows.show(_lever(p), v, self.currency)}"
                 for p, v in terms.items()
             )
-            line = f"<b>{tr(f'role.{role}')}</b> — {tr(f'neg.did.{action}')}"
+            line = f"<b>{payer.role_name(role, self.session.base)}</b> — {tr(f'neg.did.{action}')}"
             lines.append(f"{line}: {changes}" if changes else line)
         if self.neg.stage == "state_reply" and self.neg.pending:
             lines.append(f"<i>{tr('neg.pending')}</i>")
@@ -133,7 +135,7 @@ class ContractScene(Scene):
             self._move(name)
         except (NegotiationError, ScenarioError) as exc:
             self.app.notify(str(exc), 5.0)
-            self.values = dict(self.neg.terms)
+            self.values = dict(self.neg.shown)
         self.rebuild()
 
     def _move(self, name: str) -> None:
@@ -162,7 +164,7 @@ class ContractScene(Scene):
             self.app.stack.replace(RolesScene(self.app))
             return
         self.session.settle_ai_moves()
-        self.values = dict(neg.terms)
+        self.values = dict(neg.shown)  # a counter awaiting its answer moves the sliders
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key == pygame.K_RETURN:
