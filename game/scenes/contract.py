@@ -18,6 +18,7 @@ from cislab.game.levers import CONTRACT_LEVERS, HORIZON
 from cislab.game.negotiation import NEGOTIABLE, NegotiationError
 from cislab.game.scenes import lever_rows
 from cislab.game.scenes.base import Rect, Scene
+from cislab.game.widgets import text
 from cislab.model.scenarios import ScenarioError
 
 ORDER = CONTRACT_LEVERS[:3] + CONTRACT_LEVERS[13:] + CONTRACT_LEVERS[3:13]
@@ -75,7 +76,8 @@ class ContractScene(Scene):
             label_share=0.36,
         )
         self.label("hint", Rect(24, 650, 640, 30), tr("contract.tooltip_hint"), "@muted")
-        self.label("stage", Rect(880, 96, 376, 32), self._stage_text(), "@h2")
+        stage = text.fit(self._stage_text(), 20, 366, bold=True)  # a case's long payer name
+        self.label("stage", Rect(880, 96, 376, 32), stage, "@h2")
         self.textbox("history", Rect(880, 132, 376, 380), self._history_html())
         self._buttons()
 

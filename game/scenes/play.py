@@ -109,6 +109,7 @@ class PlayScene(Scene):
         seat_text = tr(
             "play.seat", role=self.role_name(role), n=self.seat + 1, total=len(self.session.seats)
         )
+        seat_text = text.fit(seat_text, 20, w - 10, bold=True)  # a case's long payer name
         self.label("panel_title", Rect(x, 66, w, 34), seat_text, "@h2")
         values = {**decisions.current(self.model, role), **self.pending}
         self.pending = dict(values)
