@@ -35,17 +35,19 @@ def news(model: CISModel, since: int, until: int) -> list[dict[str, Any]]:
 def _ending(model: CISModel, since: int, until: int) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     inv = model.investor
+    month = model.termination_month
+    stopped = model.terminated is not None and month is not None and since <= month < until
+    if stopped:  # the headline first, then what led to it
+        items.append({"kind": "stopped", "month": month, "cause": model.terminated})
     if inv.exit_month is not None and since <= inv.exit_month < until:
         # the agent's own rule decides only while `auto_exit` holds; a human's exit is a decision
         items.append({"kind": "investor_exit", "month": inv.exit_month, "by_rule": inv.auto_exit})
-    month = model.termination_month
-    if model.terminated is None or month is None or not since <= month < until:
+    if not stopped:
         return items
     if model.service_stopped == "operator_insolvent":
         pop = model.population
         left = int(((pop.status == Status.dropped) & (pop.exit_month == month)).sum())
         items.append({"kind": "insolvent", "month": month, "clients": left})
-    items.append({"kind": "stopped", "month": month, "cause": model.terminated})
     cancelled = model.cancelled_cohorts
     if cancelled:
         items.append(

@@ -24,6 +24,17 @@ def role_name(role: str, scenario: Scenario | None) -> str:
     return tr(f"role.{role}")
 
 
+def named(scenario: Scenario | None) -> bool:
+    """Does the case name its payer? (else the generic State of the translations)"""
+    return scenario is not None and bool(_pick(scenario.meta.payer.name))
+
+
+def sentence_start(scenario: Scenario | None) -> str:
+    """The payer opening a sentence: "The Ministry of Justice", "Le Département de la Gironde"."""
+    phrase = in_sentence(scenario)
+    return phrase[:1].upper() + phrase[1:]
+
+
 def in_sentence(scenario: Scenario | None) -> str:
     """The payer inside a sentence, with its article ("the Ministry of Justice", "l'État")."""
     if scenario is not None:

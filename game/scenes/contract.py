@@ -50,7 +50,13 @@ class ContractScene(Scene):
         return self.neg.stage in ("investor", "operator") and path in NEGOTIABLE
 
     def build_ui(self) -> None:
-        self.header(tr("contract.title"), tr("contract.subtitle"))
+        case = self.session.base
+        subtitle = (
+            text.fit(tr("contract.subtitle_payer", payer=payer.sentence_start(case)), 16, 900)
+            if payer.named(case)
+            else tr("contract.subtitle")
+        )
+        self.header(tr("contract.title"), subtitle)
         y0 = 92
         for i, lv in enumerate(self.levers[: len(ORDER)]):
             lever_rows.add_row(

@@ -570,8 +570,9 @@ class PlayScene(Scene):
         )
         charts.panel(surface, Rect(680, 60, 584, 334))
         balances = {r: model.ledger.balance(r) for r in ROLES}
+        names = {r: self.role_name(r) for r in ROLES}
         flows.draw_flows(
-            surface, Rect(680, 402, 584, 174), balances, self._turn_flows(), self.currency
+            surface, Rect(680, 402, 584, 174), balances, self._turn_flows(), self.currency, names
         )
         self._draw_inspector(surface)
 

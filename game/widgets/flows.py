@@ -31,7 +31,10 @@ def draw_flows(
     balances: dict[str, float],
     flows: dict[tuple[str, str, str], float],
     currency: str,
+    names: dict[str, str] | None = None,
 ) -> None:
+    """Balances in three boxes and the turn's flows between them; `names` overrides a role's
+    label (the case's payer instead of "State")."""
     inner = charts.panel(surface, rect, tr("flows.title"))
     w, h = int(inner.width * 0.26), 50
     gap = (inner.width - 3 * w) // 2
@@ -44,7 +47,7 @@ def draw_flows(
         pygame.draw.rect(surface, BOX, box, border_radius=6)
         text.draw(
             surface,
-            tr(f"role.{role}"),
+            (names or {}).get(role) or tr(f"role.{role}"),
             (box.centerx, box.top + 3),
             15,
             bold=True,
