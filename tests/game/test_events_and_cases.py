@@ -42,7 +42,10 @@ def test_peterborough_session_announces_the_month_43_stop_and_skips_dead_turns(m
     """Three humans, turns of a year, through the screens: the contract stops at month 43 by
     the policy change (as `cislab run peterborough` says), no seat is offered after it, the play
     screen says so with its cause in the session's language, then the after phase follows."""
-    assert run("peterborough", seed=0).summary["termination_month"] == 43
+    cli = run("peterborough", seed=0)  # what `cislab run peterborough` writes
+    enrolled = cli.timeseries.set_index("month")["enrolled_total"]
+    assert cli.summary["termination_month"] == 43
+    assert enrolled[43:].nunique() == 1 and enrolled[41] < enrolled[42]  # no one enrols after
     d = make_app(lang=lang, screenshots=ARTIFACTS / f"events-peterborough-{lang}")
     app = d.app
     app.session = agreed("peterborough", ["state", "investor", "operator"], "year")
