@@ -13,11 +13,12 @@ from cislab.model.schema import Scenario
 MAJOR = ("stopped", "investor_exit", "insolvent", "cancelled", "cash_zero")
 
 
-def cause(code: str, scenario: Scenario | None = None) -> str:
-    """Why the contract stopped, in words (with what the case says of a policy change)."""
+def cause(code: str, scenario: Scenario | None = None, brief: bool = False) -> str:
+    """Why the contract stopped, in words (with what the case says of a policy change, unless
+    `brief`: a one-line notice)."""
     key = f"reason.{code}"
     text = tr(key) if has(key) else tr("reason.other")
-    if code == "policy_change" and scenario is not None:
+    if code == "policy_change" and scenario is not None and not brief:
         why = getattr(scenario.context.policy_change_why, language(), "")
         if why:
             text = tr("news.cause_why", cause=text, why=why)
@@ -35,11 +36,14 @@ def _measure(item: dict[str, Any]) -> str:
     return tr(f"news.value.{kind}", value=value, threshold=threshold)
 
 
-def describe(item: dict[str, Any], scenario: Scenario | None, currency: str) -> str:
-    """One announcement as a sentence of the current language."""
+def describe(
+    item: dict[str, Any], scenario: Scenario | None, currency: str, brief: bool = False
+) -> str:
+    """One announcement as a sentence of the current language (`brief`: without the case's
+    account of a policy change, for a one-line notice)."""
     kind, month = item["kind"], item["month"]
     if kind == "stopped":
-        return tr("news.stopped", month=month, cause=cause(item["cause"], scenario))
+        return tr("news.stopped", month=month, cause=cause(item["cause"], scenario, brief))
     if kind == "investor_exit":
         key = "news.investor_exit.rule" if item["by_rule"] else "news.investor_exit.decision"
         return tr(key, month=month)

@@ -206,7 +206,7 @@ class Session:
         """Keep (and log) what the model reported for the months just run."""
         for item in announcements.news(self._need_model(), since, until):
             self.news.append(item)
-            self._record("news", "world", item)
+            self._record("news", "world", {"news": item})
 
     def run_turn(self) -> None:
         """A turn of the contract; once the contract is over, a year after it."""

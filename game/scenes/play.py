@@ -254,8 +254,9 @@ class PlayScene(Scene):
             lines.append(f"<b>{tr(f'event.{name}')}</b> — {self._event_text(name, details)}")
         for entry in reversed(s.log[-40:]):
             if entry["kind"] == "news":
-                text = headlines.describe(entry, s.base, self.currency)
-                lines.append(f"<b>{text}</b>" if headlines.is_major(entry) else text)
+                item = entry["news"]
+                said = headlines.describe(item, s.base, self.currency)
+                lines.append(f"<b>{said}</b>" if headlines.is_major(item) else said)
             elif entry["kind"] == "decision":
                 lines.append(
                     tr(
@@ -457,7 +458,8 @@ class PlayScene(Scene):
             self.rebuild()
             for item in s.news:
                 if headlines.is_major(item):
-                    self.app.notify(headlines.describe(item, s.base, self.currency), 8.0)
+                    said = headlines.describe(item, s.base, self.currency, brief=True)
+                    self.app.notify(said, 8.0)
                     break
             return
         if s.contract_over:
@@ -473,7 +475,8 @@ class PlayScene(Scene):
             and (headlines.is_major(item) or item["kind"] == "payment")
         ]
         if heard:  # the turn's latest ending or payment, for the room (the log keeps them all)
-            self.app.notify(headlines.describe(heard[-1], s.base, self.currency), 6.0)
+            said = headlines.describe(heard[-1], s.base, self.currency, brief=True)
+            self.app.notify(said, 6.0)
 
     def _after_next(self) -> bool:
         """Years after the contract to play (else the session goes straight to the debrief)."""
