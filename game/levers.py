@@ -80,8 +80,8 @@ class Lever:
         step = self.step
         low = v - math.floor((v - low) / step + EPS) * step
         high = v + math.floor((high - v) / step + EPS) * step
-        if self.integer:
-            low, high, v = round(low), round(high), round(v)
+        if self.integer:  # whole numbers stay whole (the slider then steps by units)
+            return replace(self, low=round(low), high=round(high), anchor=round(v))
         return replace(self, low=round(low, 9) + 0.0, high=round(high, 9) + 0.0, anchor=v)
 
     def to_override(self, value: Any) -> Any:

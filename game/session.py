@@ -85,7 +85,12 @@ class Session:
         """Years the model plays after the contract (0: none); fixed once the contract starts."""
         if self.model is not None:
             raise SessionError("the contract has started: its horizon is set")
-        self.horizon_years = int(HORIZON.clamp(years))
+        self.horizon_years = int(self.horizon_lever.clamp(years))
+
+    @property
+    def horizon_lever(self):
+        """The years-after slider around the case's own horizon (a long one widens it)."""
+        return HORIZON.around(game_horizon(self.base))
 
     def begin_negotiation(self) -> Negotiation:
         self.negotiation = Negotiation(self.scenario, self.seed, self.terms)

@@ -35,7 +35,7 @@ class ContractScene(Scene):
         self.session.settle_ai_moves()
         self.values: dict[str, Any] = dict(self.neg.shown)
         # the case's own ranges and steps (lever_rows reads them): its values are never clipped
-        self.levers = (*(self.neg.lever(lv.path) for lv in ORDER), HORIZON)
+        self.levers = (*(self.neg.lever(lv.path) for lv in ORDER), self.session.horizon_lever)
 
     @property
     def currency(self) -> str:
@@ -73,7 +73,7 @@ class ContractScene(Scene):
         # Not a term of the contract: how long the model goes on after it (any player may set it).
         lever_rows.add_row(
             self,
-            HORIZON,
+            self.session.horizon_lever,
             24,
             y0 + len(ORDER) * ROW,
             832,

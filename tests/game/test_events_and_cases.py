@@ -308,3 +308,21 @@ def test_the_payer_is_named_by_the_case(make_app, lang):
     )
     assert payer.in_sentence(gironde) in line
     assert ("le Département de la Gironde" if lang == "fr" else "the Gironde département") in line
+
+
+def test_the_operators_cash_at_zero_is_flagged_when_the_timeseries_shows_it():
+    """Wimoov's operator spends its last euro in month 2 without going insolvent: the month the
+    run's timeseries first shows no cash is announced, once."""
+    result = run("wimoov", seed=0)
+    ts = result.timeseries
+    empty = ts.loc[ts["operator_cash"] < announcements.CASH_EMPTY, "month"]
+    assert len(empty) and result.model.service_stopped is None
+    items = announcements.news(result.model, 0, result.model.month)
+    flagged = [i for i in items if i["kind"] == "cash_zero"]
+    assert [i["month"] for i in flagged] == [int(empty.min())]
+    i18n.set_language("fr")
+    try:
+        said = headlines.describe(flagged[0], result.model.config, "EUR")
+        assert said == f"Mois {int(empty.min())} : la trésorerie de l'opérateur tombe à 0 €."
+    finally:
+        i18n.set_language("en")
