@@ -23,8 +23,8 @@ from cislab.game.events import apply_event, draw_event
 from cislab.game.levers import (
     CONTRACT_LEVERS,
     HORIZON,
+    Lever,
     game_horizon,
-    levers_for,
     overrides,
     values_from,
 )
@@ -88,7 +88,7 @@ class Session:
         self.horizon_years = int(self.horizon_lever.clamp(years))
 
     @property
-    def horizon_lever(self):
+    def horizon_lever(self) -> Lever:
         """The years-after slider around the case's own horizon (a long one widens it)."""
         return HORIZON.around(game_horizon(self.base))
 
@@ -101,11 +101,6 @@ class Session:
         neg = self.negotiation
         while neg is not None and not neg.done and not self.is_human(neg.actor):
             neg.ai_move()
-
-    @property
-    def levers(self) -> dict:
-        """The contract's levers as this case plays them (its own values always reachable)."""
-        return levers_for(self.base, CONTRACT_LEVERS)
 
     @property
     def overrides(self) -> dict[str, Any]:
