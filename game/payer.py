@@ -29,6 +29,12 @@ def named(scenario: Scenario | None) -> bool:
     return scenario is not None and bool(_pick(scenario.meta.payer.name))
 
 
+def key_for(key: str, role: str, scenario: Scenario | None) -> str:
+    """The translation key for a sentence naming `role`: its `_named` variant for a case's payer,
+    whose name takes no elided article ("À l'{role}" suits "État", not "Département ...")."""
+    return f"{key}_named" if role == "state" and named(scenario) else key
+
+
 def sentence_start(scenario: Scenario | None) -> str:
     """The payer opening a sentence: "The Ministry of Justice", "Le Département de la Gironde"."""
     phrase = in_sentence(scenario)

@@ -91,7 +91,7 @@ class ContractScene(Scene):
         if self.neg.done:
             return tr("neg.agreed")
         who = payer.role_name(self.neg.actor, self.session.base)
-        return tr("neg.your_move", role=who)
+        return tr(payer.key_for("neg.your_move", self.neg.actor, self.session.base), role=who)
 
     def _buttons(self) -> None:
         stage, human = self.neg.stage, self.session.is_human(self.neg.actor)

@@ -107,7 +107,10 @@ class PlayScene(Scene):
                 self.ui["run"].disable()
             return
         seat_text = tr(
-            "play.seat", role=self.role_name(role), n=self.seat + 1, total=len(self.session.seats)
+            payer.key_for("play.seat", role, self.session.base),
+            role=self.role_name(role),
+            n=self.seat + 1,
+            total=len(self.session.seats),
         )
         seat_text = text.fit(seat_text, 20, w - 10, bold=True)  # a case's long payer name
         self.label("panel_title", Rect(x, 66, w, 34), seat_text, "@h2")
@@ -277,6 +280,9 @@ class PlayScene(Scene):
 
     def _event_text(self, name: str, d: dict) -> str:
         if name == "media_story":
+            if d["story"] != "praise" and payer.named(self.session.base):  # the case's payer
+                start = payer.sentence_start(self.session.base)
+                return tr(f"event.story_payer.{d['story']}", payer=start)
             return tr(f"event.story.{d['story']}")
         if name == "policy_reform":
             return tr("event.detail.policy_reform", rate=fmt.pct(d["audit_rate"]))

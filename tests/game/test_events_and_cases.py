@@ -326,3 +326,19 @@ def test_the_operators_cash_at_zero_is_flagged_when_the_timeseries_shows_it():
         assert said == f"Mois {int(empty.min())} : la trésorerie de l'opérateur tombe à 0 €."
     finally:
         i18n.set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_cases_payer_orders_the_audit_after_a_media_story(make_app, lang):
+    d = make_app(lang=lang)
+    app = d.app
+    app.session = agreed("gironde_relais_familial", ["state"])
+    app.stack.replace(PlayScene(app))
+    d.pump(2)
+    said = d.scene._event_text("media_story", {"story": "creaming", "value": 0.1})
+    who = {"en": "The Gironde département", "fr": "Le Département de la Gironde"}[lang]
+    assert who in said
+    assert tr("event.story_payer.creaming", payer=who) == said
+    title = d.scene.ui["panel_title"].text  # the State's seat, named without "l'Département"
+    name = payer.role_name("state", app.session.base)
+    assert title == tr("play.seat_named", role=name, n=1, total=1) and "l'D" not in title
