@@ -342,3 +342,27 @@ def test_the_cases_payer_orders_the_audit_after_a_media_story(make_app, lang):
     title = d.scene.ui["panel_title"].text  # the State's seat, named without "l'Département"
     name = payer.role_name("state", app.session.base)
     assert title == tr("play.seat_named", role=name, n=1, total=1) and "l'D" not in title
+
+
+def test_a_stopped_contract_without_years_after_goes_to_the_debrief(make_app):
+    d = make_app(lang="en")
+    app = d.app
+    s = Session("peterborough")
+    s.set_horizon(0)
+    s.set_roles(["operator"], "year")
+    neg = s.begin_negotiation()
+    s.settle_ai_moves()
+    if not neg.done:  # the operator accepts the terms the others agreed
+        neg.accept("operator")
+    s.start()
+    app.session = s
+    app.stack.replace(PlayScene(app))
+    app.speed_index = len(SPEEDS) - 1
+    d.until(lambda: d.scene.phase == "ended" or d.scene.role is not None)
+    while d.scene.phase != "ended":
+        if d.scene.role is not None:
+            d.key(pygame.K_SPACE)
+        d.pump()
+    assert d.scene.ui["after"].text == tr("play.to_debrief")
+    d.key(pygame.K_SPACE)
+    assert d.scene.name == "debrief" and s.finished
