@@ -24,6 +24,15 @@ from tests.game.conftest import ARTIFACTS
 RAW_CODES = ("policy_change", "investor_exit", "operator_insolvent")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_fonts():
+    """Drop fonts cached while pygame ran: a later test must not meet a font of a quit module."""
+    yield
+    from cislab.game.widgets import text
+
+    text.reset()
+
+
 def agreed(scenario: str, humans: list[str], turn: str = "quarter", seed: int = 0) -> Session:
     """A session whose parties all accept the case's own terms, started."""
     s = Session(scenario, seed=seed)
