@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cislab.game.announcements import paid_so_far
 from cislab.model.cis_model import CISModel
 from cislab.model.schema import ReferralRule
 
@@ -151,6 +152,7 @@ def agent_report(model: CISModel, role: str, since: int) -> dict[str, Any]:
     if role == "state":
         return {
             "paid": total(payer="state", reason="outcome_payment"),
+            "paid_total": paid_so_far(model),  # the whole contract's, not the turn's
             "audits": model.state.audits,
             "fines": total(reason="audit_fine"),
             "audit_rate": model.config.contract.audit_rate,

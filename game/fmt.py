@@ -20,16 +20,30 @@ def missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
-def money(value: float | None, currency: str = "EUR", compact: bool = True) -> str:
+def decimals_for(value: float, most: int) -> int:
+    """The fewest decimals (up to `most`) that show `value` exactly."""
+    for d in range(most + 1):
+        if abs(round(value, d) - value) < 1e-9 * max(1.0, abs(value)):
+            return d
+    return most
+
+
+def money(
+    value: float | None, currency: str = "EUR", compact: bool = True, exact: bool = False
+) -> str:
+    """Money as a workshop reads it; `exact` keeps every digit a compact form would round away
+    (a lever's value: £12,500 is "£12.5k", not "£12k")."""
     if missing(value):
         return tr("fmt.na")
     symbol = SYMBOLS.get(currency, currency + " ")
     sign = "−" if value < 0 else ""
     v = abs(value)
     if compact and v >= 1_000_000:
-        body = _group(v / 1_000_000, 2) + tr("fmt.million")
+        d = decimals_for(v / 1_000_000, 6) if exact else 2
+        body = _group(v / 1_000_000, d) + tr("fmt.million")
     elif compact and v >= 10_000:
-        body = _group(v / 1000, 0) + tr("fmt.thousand")
+        d = decimals_for(v / 1000, 3) if exact else 0
+        body = _group(v / 1000, d) + tr("fmt.thousand")
     else:
         body = _group(v, 0)
     if language() == "fr":

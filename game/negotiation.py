@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cislab.game.levers import CONTRACT_LEVERS, lever, overrides
+from cislab.game.levers import CONTRACT_LEVERS, Lever, levers_for, overrides, values_from
 from cislab.model.api import build
 from cislab.model.scenarios import ScenarioError, load_scenario
 from cislab.model.schema import Scenario
@@ -30,6 +30,9 @@ class Negotiation:
     def __init__(self, scenario: str | Scenario, seed: int, terms: dict[str, Any]) -> None:
         self.scenario = scenario
         self.seed = seed
+        config = load_scenario(scenario)
+        self.levers = levers_for(config, CONTRACT_LEVERS)  # the case's own ranges and steps
+        self.own = values_from(config, CONTRACT_LEVERS)  # the case's terms: no override needed
         self.base = dict(terms)
         self.terms = dict(terms)
         self.stage = "state"  # state, investor, operator, state_reply, done
@@ -52,6 +55,18 @@ class Negotiation:
         neg.stage = "done"
         return neg
 
+    def lever(self, path: str) -> Lever:
+        return self.levers[path]
+
+    def overrides(self, terms: dict[str, Any]) -> dict[str, Any]:
+        """Scenario overrides for the terms that differ from the case's own (none untouched)."""
+        return overrides(terms, self.own)
+
+    @property
+    def shown(self) -> dict[str, Any]:
+        """The terms on the table: the agreed ones, with a counter-offer awaiting its answer."""
+        return {**self.terms, **(self.pending or {})}
+
     # ------------------------------------------------------------------ moves
     def _expect(self, stage: str) -> None:
         if self.stage != stage:
@@ -62,8 +77,8 @@ class Negotiation:
         unknown = sorted(set(terms) - set(self.terms))
         if unknown:
             raise NegotiationError(f"not a contract lever: {', '.join(unknown)}")
-        clean = {p: lever(p).clamp(v) for p, v in terms.items()}
-        load_scenario(self.scenario, overrides(clean))  # raises ScenarioError if invalid
+        clean = {p: self.lever(p).clamp(v) for p, v in terms.items()}
+        load_scenario(self.scenario, self.overrides({**self.terms, **clean}))  # or ScenarioError
         self.terms.update(clean)
         self.history.append(("state", "propose", dict(clean)))
         self.stage = "investor"
@@ -83,7 +98,7 @@ class Negotiation:
         bad = sorted(set(changes) - set(NEGOTIABLE))
         if bad:
             raise NegotiationError(f"not negotiable: {', '.join(bad)}")
-        clean = {p: lever(p).clamp(v) for p, v in changes.items()}
+        clean = {p: self.lever(p).clamp(v) for p, v in changes.items()}
         self.counters[role] += 1
         self.pending, self.pending_from = clean, role
         self.history.append((role, "counter", dict(clean)))
@@ -118,7 +133,7 @@ class Negotiation:
     def would_fund(self, terms: dict[str, Any]) -> bool:
         """Would the model's investor fund these terms? (its own decision rule, on a trial build)"""
         try:
-            return build(self.scenario, seed=self.seed, overrides=overrides(terms)).signed
+            return build(self.scenario, seed=self.seed, overrides=self.overrides(terms)).signed
         except ScenarioError:
             return False
 
@@ -137,7 +152,7 @@ class Negotiation:
             self.reply(self._state_accepts(self.pending or {}))
 
     def _investor_counter(self) -> dict[str, Any]:
-        price = lever("contract.price_per_outcome")
+        price = self.lever("contract.price_per_outcome")
         base = float(self.terms["contract.price_per_outcome"])
         for factor in PRICE_STEPS:
             offer = {"contract.price_per_outcome": price.clamp(base * factor)}

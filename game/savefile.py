@@ -132,12 +132,14 @@ class EventEntry(_Strict):
 
 
 class MonthsEntry(_Strict):
-    """Months of the contract the model ran within a turn."""
+    """Months of the contract the model ran within a turn (a turn is at most 12 months, but a
+    contract stopped early winds down to its end in one go: the last measurements and payments
+    of the cohorts already served, with nothing left to decide)."""
 
     kind: Literal["months"]
     turn: Turn
     month: Month
-    count: int = Field(ge=1, le=12)
+    count: int = Field(ge=1, le=MAX_MONTH)
 
 
 class EndTurnEntry(_Strict):
@@ -190,12 +192,18 @@ class Settings(_Strict):
 
 
 def _check_term(path: str, value: Any) -> None:
-    """A term must be what its lever can hold (the widgets never produce anything else)."""
+    """A term must be what its lever can hold (the widgets never produce anything else).
+
+    A slider's range depends on the case (`levers.levers_for`: a case's own value widens it),
+    so here a slider term need only be a finite number; the replay applies the terms to the
+    saved scenario, whose schema then checks each value's bounds like any other input."""
     lv = lever(path)
     ok = {
         "choice": isinstance(value, str) and value in lv.options,
         "toggle": isinstance(value, bool),
-        "slider": not isinstance(value, bool | str) and lv.low <= value <= lv.high,
+        "slider": isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value),
     }[lv.kind]
     if not ok:
         raise ValueError(f"terms.{path} = {shorten(value)}: not a value of this lever")

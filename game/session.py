@@ -21,10 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cislab.game import decisions
+from cislab.game import announcements, decisions
 from cislab.game.decisions import ROLES
 from cislab.game.events import apply_event, draw_event
-from cislab.game.levers import CONTRACT_LEVERS, HORIZON, game_horizon, overrides, values_from
+from cislab.game.levers import (
+    CONTRACT_LEVERS,
+    HORIZON,
+    Lever,
+    game_horizon,
+    overrides,
+    values_from,
+)
 from cislab.game.negotiation import Negotiation
 from cislab.game.savefile import plain
 from cislab.model.api import RunResult, build, collect
@@ -63,6 +70,7 @@ class Session:
         self.log: list[dict[str, Any]] = []
         self.journal: list[dict[str, Any]] = []  # what a replay needs, in order (see savefile)
         self.events_seen: list[str] = []
+        self.news: list[dict[str, Any]] = []  # what the model reported, announced to the room
         self.event: tuple[str, dict[str, Any]] | None = None
         self.event_rng = np.random.default_rng([seed, 6])
         self.signed_by_human = False
@@ -87,7 +95,12 @@ class Session:
         """Years the model plays after the contract (0: none); fixed once the contract starts."""
         if self.model is not None:
             raise SessionError("the contract has started: its horizon is set")
-        self.horizon_years = int(HORIZON.clamp(years))
+        self.horizon_years = int(self.horizon_lever.clamp(years))
+
+    @property
+    def horizon_lever(self) -> Lever:
+        """The years-after slider around the case's own horizon (a long one widens it)."""
+        return HORIZON.around(game_horizon(self.base))
 
     def begin_negotiation(self) -> Negotiation:
         self.negotiation = Negotiation(self.base, self.seed, self.terms)
@@ -101,7 +114,9 @@ class Session:
 
     @property
     def overrides(self) -> dict[str, Any]:
-        return {**overrides(self.terms), HORIZON.path: self.horizon_years}
+        """Only the terms changed from the case's own: an untouched case runs exactly as filed."""
+        own = values_from(self.base, CONTRACT_LEVERS)
+        return {**overrides(self.terms, own), HORIZON.path: self.horizon_years}
 
     def start(self) -> CISModel:
         """Build the model on the agreed terms and open the first turn."""
@@ -137,8 +152,23 @@ class Session:
 
     @property
     def live(self) -> bool:
-        """Is there still a contract to play? (an unsigned one ends at once)"""
-        return self.in_contract
+        """Is there still a contract to decide? Not once unsigned, over, or stopped early."""
+        return self.in_contract and self._need_model().terminated is None
+
+    @property
+    def winding_down(self) -> bool:
+        """The contract stopped early: measurements and payments of the cohorts already served
+        still fall due up to its last month, but nobody has anything left to decide."""
+        return self.in_contract and self._need_model().terminated is not None
+
+    @property
+    def seats(self) -> list[str]:
+        """The human roles with something left to decide this turn, in playing order: none once
+        the contract has stopped; never an investor that has exited."""
+        if not self.live:
+            return []
+        funding = self._need_model().investor.funding
+        return [r for r in self.humans if r != "investor" or funding]
 
     @property
     def years_after(self) -> int:
@@ -170,10 +200,12 @@ class Session:
             self._journal("decision", role=role, decision=key, value=plain(value))
 
     def step_month(self) -> bool:
-        """Run one month of the contract's turn; True while the turn goes on."""
+        """Run one month of the contract; True while the turn goes on. The turn ends at an early
+        stop; after it, months run on to the contract's end with no turns (nothing to decide)."""
         model = self._need_model()
         if not self.in_contract:
             return False
+        was_live = self.live
         start = model.month
         model.step()
         self._result = None
@@ -187,7 +219,16 @@ class Session:
             last["count"] += 1
         else:
             self._journal("months", month=start, count=1)
-        return self.in_contract and model.month - self.turn_start < self.turn_months
+        self._announce(start, model.month)
+        if not was_live:
+            return self.in_contract
+        return self.live and model.month - self.turn_start < self.turn_months
+
+    def _announce(self, since: int, until: int) -> None:
+        """Keep (and log) what the model reported for the months just run."""
+        for item in announcements.news(self._need_model(), since, until):
+            self.news.append(item)
+            self._record("news", "world", {"news": item})
 
     def run_turn(self) -> None:
         """A turn of the contract; once the contract is over, a year after it."""
@@ -201,8 +242,10 @@ class Session:
     def run_year(self) -> int:
         """Play one year after the contract (the model decides everything); months run."""
         model = self._need_model()
-        if self.in_contract:
+        if self.live:
             raise SessionError("the contract is still running")
+        while self.in_contract:  # a contract stopped early: its last payments first
+            self.step_month()
         start, months = model.month, 0
         while model.running and months < 12:
             model.step()
@@ -219,14 +262,17 @@ class Session:
             pass
 
     def close_turn(self) -> None:
+        """End the open turn; open the next while there is a contract to decide."""
         model = self._need_model()
-        self._journal("end_turn")
-        for role in ROLES:
-            if role not in self.humans:
-                self._record("agent", role, decisions.agent_report(model, role, self.turn_start))
-        self.turn += 1
-        self.turn_open = False
-        if self.in_contract:
+        if self.turn_open:
+            self._journal("end_turn")
+            for role in ROLES:
+                if role not in self.humans:
+                    report = decisions.agent_report(model, role, self.turn_start)
+                    self._record("agent", role, report)
+            self.turn += 1
+            self.turn_open = False
+        if self.live:
             self.open_turn()
 
     @property

@@ -306,6 +306,15 @@ class CISModel(mesa.Model):
         """Early termination (for front ends: a facilitator's event)."""
         self.contract.terminate(reason, self.month)
 
+    @property
+    def cancelled_cohorts(self) -> list[int]:
+        """Cohorts (from 0) whose enrolment had not begun when the contract ended early: they
+        will never run (Peterborough's third cohort, cancelled by a policy change)."""
+        if self.termination_month is None:
+            return []
+        c = self.config.contract
+        return [k for k in range(c.cohorts) if k * c.cohort_months >= self.termination_month]
+
     def stop_service(self, reason: str) -> None:
         """The service stops now (for front ends)."""
         self.contract.stop_service(reason, self.month, self.population)

@@ -78,6 +78,38 @@ class Text(Strict):
     )
 
 
+class PayerKind(StrEnum):
+    """Who pays for outcomes: the label a workshop reads beside the payer's name."""
+
+    state = "state"  # a national government as a whole (the default: "the State")
+    ministry = "ministry"
+    local_authority = "local_authority"  # a département, a city, a region
+    public_agency = "public_agency"  # an employment agency, a prison service
+    foundation = "foundation"  # a development funder paying for outcomes
+
+
+class Payer(Strict):
+    """The outcome payer as the case names it (Gironde département, a ministry, Actiris).
+
+    Empty names keep the generic "State" / "the State". `name` labels the role; `in_sentence`
+    is the same name as it reads inside a sentence, with its article ("the Ministry of
+    Justice", "le Département de la Gironde")."""
+
+    kind: PayerKind = Field(
+        PayerKind.state,
+        description="What kind of body pays for outcomes (the label shown beside its name).",
+    )
+    name: Text = Field(
+        Text(),
+        description="The payer's name as a label, in English and French (empty: the State).",
+    )
+    in_sentence: Text = Field(
+        Text(),
+        description='The same name inside a sentence, with its article ("the Ministry of '
+        'Justice", "le Département de la Gironde").',
+    )
+
+
 class Meta(Strict):
     """Who the scenario is: identifier, bilingual title and description, currency, calendar."""
 
@@ -118,6 +150,13 @@ class Meta(Strict):
             "Calendar year of month 0, for labels and figures; the model itself counts months."
         ),
         json_schema_extra={"unit": "calendar year"},
+    )
+    payer: Payer = Field(
+        Payer(),
+        description=(
+            "Who pays for outcomes, as the game names them: kind and name in English and French "
+            "(empty: the State)."
+        ),
     )
 
 
@@ -638,6 +677,11 @@ class Context(Strict):
             "Month a policy change ends the contract early (no new enrolment; current clients "
             "finish, as Peterborough's cohort 3); −1 = never."
         ),
+    )
+    policy_change_why: Text = Field(
+        Text(),
+        description="What the policy change was, as the case reports it (shown when it ends the "
+        "contract).",
     )
 
 

@@ -12,12 +12,13 @@ from typing import Any
 
 import pygame
 import pygame_gui
-from cislab.game import fmt
+from cislab.game import fmt, payer
 from cislab.game.i18n import tr
 from cislab.game.levers import CONTRACT_LEVERS, HORIZON
 from cislab.game.negotiation import NEGOTIABLE, NegotiationError
 from cislab.game.scenes import lever_rows
 from cislab.game.scenes.base import Rect, Scene
+from cislab.game.widgets import text
 from cislab.model.scenarios import ScenarioError
 
 ORDER = CONTRACT_LEVERS[:3] + CONTRACT_LEVERS[13:] + CONTRACT_LEVERS[3:13]
@@ -32,7 +33,9 @@ class ContractScene(Scene):
         self.session = app.session
         self.neg = self.session.negotiation or self.session.begin_negotiation()
         self.session.settle_ai_moves()
-        self.values: dict[str, Any] = dict(self.neg.terms)
+        self.values: dict[str, Any] = dict(self.neg.shown)
+        # the case's own ranges and steps (lever_rows reads them): its values are never clipped
+        self.levers = (*(self.neg.lever(lv.path) for lv in ORDER), self.session.horizon_lever)
 
     @property
     def currency(self) -> str:
@@ -47,9 +50,15 @@ class ContractScene(Scene):
         return self.neg.stage in ("investor", "operator") and path in NEGOTIABLE
 
     def build_ui(self) -> None:
-        self.header(tr("contract.title"), tr("contract.subtitle"))
+        case = self.session.base
+        subtitle = (
+            text.fit(tr("contract.subtitle_payer", payer=payer.sentence_start(case)), 16, 900)
+            if payer.named(case)
+            else tr("contract.subtitle")
+        )
+        self.header(tr("contract.title"), subtitle)
         y0 = 92
-        for i, lv in enumerate(ORDER):
+        for i, lv in enumerate(self.levers[: len(ORDER)]):
             lever_rows.add_row(
                 self,
                 lv,
@@ -64,7 +73,7 @@ class ContractScene(Scene):
         # Not a term of the contract: how long the model goes on after it (any player may set it).
         lever_rows.add_row(
             self,
-            HORIZON,
+            self.session.horizon_lever,
             24,
             y0 + len(ORDER) * ROW,
             832,
@@ -73,15 +82,16 @@ class ContractScene(Scene):
             label_share=0.36,
         )
         self.label("hint", Rect(24, 650, 640, 30), tr("contract.tooltip_hint"), "@muted")
-        self.label("stage", Rect(880, 96, 376, 32), self._stage_text(), "@h2")
+        stage = text.fit(self._stage_text(), 20, 366, bold=True)  # a case's long payer name
+        self.label("stage", Rect(880, 96, 376, 32), stage, "@h2")
         self.textbox("history", Rect(880, 132, 376, 380), self._history_html())
         self._buttons()
 
     def _stage_text(self) -> str:
         if self.neg.done:
             return tr("neg.agreed")
-        who = tr(f"role.{self.neg.actor}")
-        return tr("neg.your_move", role=who)
+        who = payer.role_name(self.neg.actor, self.session.base)
+        return tr(payer.key_for("neg.your_move", self.neg.actor, self.session.base), role=who)
 
     def _buttons(self) -> None:
         stage, human = self.neg.stage, self.session.is_human(self.neg.actor)
@@ -107,7 +117,7 @@ class ContractScene(Scene):
                 f"{tr(_lever(p).label_key)} {lever_rows.show(_lever(p), v, self.currency)}"
                 for p, v in terms.items()
             )
-            line = f"<b>{tr(f'role.{role}')}</b> — {tr(f'neg.did.{action}')}"
+            line = f"<b>{payer.role_name(role, self.session.base)}</b> — {tr(f'neg.did.{action}')}"
             lines.append(f"{line}: {changes}" if changes else line)
         if self.neg.stage == "state_reply" and self.neg.pending:
             lines.append(f"<i>{tr('neg.pending')}</i>")
@@ -133,7 +143,7 @@ class ContractScene(Scene):
             self._move(name)
         except (NegotiationError, ScenarioError) as exc:
             self.app.notify(str(exc), 5.0)
-            self.values = dict(self.neg.terms)
+            self.values = dict(self.neg.shown)
         self.rebuild()
 
     def _move(self, name: str) -> None:
@@ -162,7 +172,7 @@ class ContractScene(Scene):
             self.app.stack.replace(RolesScene(self.app))
             return
         self.session.settle_ai_moves()
-        self.values = dict(neg.terms)
+        self.values = dict(neg.shown)  # a counter awaiting its answer moves the sliders
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key == pygame.K_RETURN:

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import debrief, fmt
-from cislab.game.i18n import has, tr
+from cislab.game import debrief, fmt, headlines
+from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
 from cislab.game.widgets import charts, territory_map, text
 from cislab.model.api import RunResult
@@ -174,7 +174,7 @@ class AfterScene(Scene):
             lines.append(
                 tr(
                     "after.terminated",
-                    reason=tr(f"reason.{reason}") if has(f"reason.{reason}") else str(reason),
+                    reason=headlines.cause(str(reason), self.session.base),  # never a raw code
                     month=s.get("termination_month"),
                 )
             )

@@ -23,9 +23,9 @@ def show(lever: Lever, value: Any, currency: str) -> str:
     if lever.kind == "choice":
         return tr(f"opt.{value}")
     if lever.unit == "money":
-        return fmt.money(value, currency)
+        return fmt.money(value, currency, exact=True)
     if lever.unit == "pct":
-        return fmt.pct(value, 1 if lever.step < 0.01 else 0)
+        return fmt.pct(value, fmt.decimals_for(float(value) * 100, 2))
     if lever.unit == "int":
         return str(int(value))
     if lever.unit == "years":
@@ -93,7 +93,8 @@ def handle(
     if not name.startswith("lv:"):
         return None
     path = name[3:]
-    lever = BY_PATH[path]
+    own = {lv.path: lv for lv in getattr(scene, "levers", ())}  # the scene's case's levers
+    lever = own.get(path) or BY_PATH[path]
     if lever.kind == "choice" and event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
         values[path] = lever.clamp(scene.choice_value(name, event))
     elif lever.kind == "toggle" and event.type == pygame_gui.UI_BUTTON_PRESSED:

@@ -10,7 +10,7 @@ import pygame
 import pygame_gui
 from cislab.game import fmt, saves
 from cislab.game.i18n import tr
-from cislab.game.levers import ASSUMPTIONS, BY_PATH, overrides, values_from
+from cislab.game.levers import ASSUMPTIONS, BY_PATH, levers_for, overrides, values_from
 from cislab.game.scenes import lever_rows
 from cislab.game.scenes.base import Rect, Scene
 from cislab.game.whatif import OUTPUTS, WhatIf
@@ -299,6 +299,8 @@ class ExploreScene(Scene):
         self.scenario = scenario
         self.whatif = WhatIf(scenario)
         levers = tuple(BY_PATH[p] for p in EXPLORE_LEVERS) + ASSUMPTIONS
+        own = levers_for(self.config, levers)  # the case's ranges: its values never clipped
+        levers = tuple(own[lv.path] for lv in levers)
         self.levers = levers
         base = values_from(self.config, levers)
         if terms:

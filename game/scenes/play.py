@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import decisions, fmt
+from cislab.game import decisions, fmt, headlines, payer
 from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
@@ -35,7 +35,7 @@ class PlayScene(Scene):
         self.model = self.session.model
         self.field = PopulationField(FIELD, max_people=2000)
         self.seat = 0
-        self.phase = "decide" if self.session.humans else "wait"
+        self.phase = "decide" if self.session.seats else "wait"
         self.pending: dict[str, Any] = {}
         self.accum = 0.0
         self.wait = 0.0
@@ -50,10 +50,14 @@ class PlayScene(Scene):
     # ------------------------------------------------------------------ state
     @property
     def role(self) -> str | None:
-        humans = self.session.humans
-        if self.phase != "decide" or not humans:
+        """The human whose seat it is: only roles with something left to decide get one."""
+        seats = self.session.seats
+        if self.phase != "decide" or not seats:
             return None
-        return humans[min(self.seat, len(humans) - 1)]
+        return seats[min(self.seat, len(seats) - 1)]
+
+    def role_name(self, role: str) -> str:
+        return payer.role_name(role, self.session.base)
 
     @property
     def currency(self) -> str:
@@ -90,6 +94,9 @@ class PlayScene(Scene):
     def _build_panel(self) -> None:
         role = self.role
         x, y, w = 692, 110, 560
+        if self.phase == "ended":
+            self._build_ended_panel(x, y, w)
+            return
         if role is None:
             head = tr("play.model_turn") if self.phase != "run" else tr("play.running")
             self.label("panel_title", Rect(x, 66, w, 34), head, "@h2")
@@ -100,8 +107,12 @@ class PlayScene(Scene):
                 self.ui["run"].disable()
             return
         seat_text = tr(
-            "play.seat", role=tr(f"role.{role}"), n=self.seat + 1, total=len(self.session.humans)
+            payer.key_for("play.seat", role, self.session.base),
+            role=self.role_name(role),
+            n=self.seat + 1,
+            total=len(self.session.seats),
         )
+        seat_text = text.fit(seat_text, 20, w - 10, bold=True)  # a case's long payer name
         self.label("panel_title", Rect(x, 66, w, 34), seat_text, "@h2")
         values = {**decisions.current(self.model, role), **self.pending}
         self.pending = dict(values)
@@ -144,6 +155,27 @@ class PlayScene(Scene):
             "done", Rect(x, 342, w, 44), tr("play.end_turn"), tip=tr("tip.end_turn"), cls="@primary"
         )
 
+    def _build_ended_panel(self, x: int, y: int, w: int) -> None:
+        """The contract has ended early: what happened and why, then on to what follows."""
+        m = self.model
+        title = tr("play.stopped_title", month=m.termination_month)
+        self.label("panel_title", Rect(x, 66, w, 34), title, "@h2")
+        self.textbox("reports", Rect(x, y, w, 224), self._ended_html())
+        key = "play.to_after" if self._after_next() else "play.to_debrief"
+        self.button("after", Rect(x, 342, w, 44), tr(key), cls="@primary")
+
+    def _ended_html(self) -> str:
+        s, m = self.session, self.model
+        stop = m.termination_month or 0
+        lines = [
+            headlines.describe(item, s.base, self.currency)
+            for item in s.news
+            if item["month"] >= stop and (headlines.is_major(item) or item["kind"] == "payment")
+        ]
+        lines = [f"<b>{line}</b>" for line in lines]
+        lines.append(tr("play.stopped_note", end=m.config.contract_months - 1))
+        return "<br>".join(lines)
+
     def _status(self) -> str:
         m = self.model
         return tr(
@@ -177,7 +209,7 @@ class PlayScene(Scene):
             )
         note = tr(
             "note.state",
-            paid=fmt.money(rep["paid"], self.currency),
+            paid=fmt.money(rep["paid_total"], self.currency),
             audits=rep["audits"],
             fines=fmt.money(rep["fines"], self.currency),
         )
@@ -196,7 +228,7 @@ class PlayScene(Scene):
             if role == "state":
                 body = tr(
                     "report.state",
-                    paid=fmt.money(rep["paid"], self.currency),
+                    paid=fmt.money(rep["paid_total"], self.currency),
                     audits=rep["audits"],
                     rate=fmt.pct(rep["audit_rate"]),
                 )
@@ -214,7 +246,7 @@ class PlayScene(Scene):
                     quality=fmt.num(rep["quality"], 2),
                     pressure=fmt.pct(rep["pressure"]),
                 )
-            lines.append(f"<b>{tr(f'role.{role}')}</b> ({tr('play.model_plays')}): {body}")
+            lines.append(f"<b>{self.role_name(role)}</b> ({tr('play.model_plays')}): {body}")
         return "<br>".join(lines) or tr("play.all_human")
 
     def _log_html(self) -> str:
@@ -224,12 +256,16 @@ class PlayScene(Scene):
             name, details = s.event
             lines.append(f"<b>{tr(f'event.{name}')}</b> — {self._event_text(name, details)}")
         for entry in reversed(s.log[-40:]):
-            if entry["kind"] == "decision":
+            if entry["kind"] == "news":
+                item = entry["news"]
+                said = headlines.describe(item, s.base, self.currency)
+                lines.append(f"<b>{said}</b>" if headlines.is_major(item) else said)
+            elif entry["kind"] == "decision":
                 lines.append(
                     tr(
                         "log.decision",
                         month=entry["month"],
-                        role=tr(f"role.{entry['role']}"),
+                        role=self.role_name(entry["role"]),
                         decision=tr(f"decision.{entry['decision']}"),
                         value=self._value_text(entry["decision"], entry["value"]),
                     )
@@ -244,6 +280,9 @@ class PlayScene(Scene):
 
     def _event_text(self, name: str, d: dict) -> str:
         if name == "media_story":
+            if d["story"] != "praise" and payer.named(self.session.base):  # the case's payer
+                start = payer.sentence_start(self.session.base)
+                return tr(f"event.story_payer.{d['story']}", payer=start)
             return tr(f"event.story.{d['story']}")
         if name == "policy_reform":
             return tr("event.detail.policy_reform", rate=fmt.pct(d["audit_rate"]))
@@ -281,6 +320,7 @@ class PlayScene(Scene):
             "undo": self.undo,
             "fork": self.fork,
             "explore": self.open_explore,
+            "after": self.leave_contract,
         }
         if name in actions:
             actions[name]()
@@ -288,7 +328,12 @@ class PlayScene(Scene):
     def on_key(self, event: pygame.event.Event) -> bool:
         k = event.key
         if k in (pygame.K_SPACE, pygame.K_RETURN):
-            self.end_seat() if self.role is not None else self.toggle_run()
+            if self.phase == "ended":
+                self.leave_contract()
+            elif self.role is not None:
+                self.end_seat()
+            else:
+                self.toggle_run()
         elif k in (pygame.K_ESCAPE, pygame.K_p):
             self.open_menu()
         elif k == pygame.K_u:
@@ -324,7 +369,7 @@ class PlayScene(Scene):
             self.app.notify(str(exc))
         self.pending = {}
         self.seat += 1
-        if self.seat >= len(self.session.humans):
+        if self.seat >= len(self.session.seats):  # none left once an exit stopped the contract
             self.seat = 0
             self.phase = "run"
         self.rebuild()
@@ -376,7 +421,7 @@ class PlayScene(Scene):
     def _after_restore(self) -> None:
         self.model = self.session.model
         self.seat, self.pending, self.accum = 0, {}, 0.0
-        self.phase = "decide" if self.session.humans else "wait"
+        self.phase = "decide" if self.session.seats else "wait"
         self.rebuild()
 
     # ------------------------------------------------------------------ running
@@ -401,6 +446,10 @@ class PlayScene(Scene):
             going = s.step_month()
             if not going:
                 break
+        if s.winding_down:  # stopped early: nothing to decide, the last months run at once
+            while s.step_month():
+                pass
+            going = False
         if steps and "status" in self.ui:
             self.ui["status"].set_text(self._status())
         if not going:
@@ -410,14 +459,40 @@ class PlayScene(Scene):
         s = self.session
         s.close_turn()
         self.model = s.model
+        if s.contract_over and self.model.terminated is not None:
+            self.phase = "ended"  # the room reads why it stopped before moving on
+            self.rebuild()
+            for item in s.news:
+                if headlines.is_major(item):
+                    said = headlines.describe(item, s.base, self.currency, brief=True)
+                    self.app.notify(said, 8.0)
+                    break
+            return
         if s.contract_over:
-            from cislab.game.scenes.debrief import AfterScene
-
-            self.app.stack.replace(AfterScene(self.app))
+            self.leave_contract()
             return
         self.seat, self.accum = 0, 0.0
-        self.phase = "decide" if s.humans else "wait"
+        self.phase = "decide" if s.seats else "wait"
         self.rebuild()
+        heard = [
+            item
+            for item in s.news
+            if item["month"] >= s.turn_start - s.turn_months
+            and (headlines.is_major(item) or item["kind"] == "payment")
+        ]
+        if heard:  # the turn's latest ending or payment, for the room (the log keeps them all)
+            said = headlines.describe(heard[-1], s.base, self.currency, brief=True)
+            self.app.notify(said, 6.0)
+
+    def _after_next(self) -> bool:
+        """Years after the contract to play (else the session goes straight to the debrief)."""
+        return self.model.after is not None and self.model.signed
+
+    def leave_contract(self) -> None:
+        from cislab.game.scenes.debrief import AfterScene, DebriefScene
+
+        scene = AfterScene if self._after_next() else DebriefScene
+        self.app.stack.replace(scene(self.app))
 
     def autoplay(self) -> None:
         """Demo mode: every human seat keeps its decisions; show the menu and explore once."""
@@ -430,7 +505,13 @@ class PlayScene(Scene):
             self.shots_taken.add("explore")
             self.open_explore()
             return
-        if self.role is not None:
+        if self.phase == "ended":
+            if "stopped" not in self.shots_taken:  # the screenshot first, then on
+                self.shots_taken.add("stopped")
+                self.app.shoot_after_draw("play_stopped")
+            else:
+                self.leave_contract()
+        elif self.role is not None:
             self.end_seat()
         elif self.phase == "wait":
             self.phase = "run"
@@ -498,8 +579,9 @@ class PlayScene(Scene):
         )
         charts.panel(surface, Rect(680, 60, 584, 334))
         balances = {r: model.ledger.balance(r) for r in ROLES}
+        names = {r: self.role_name(r) for r in ROLES}
         flows.draw_flows(
-            surface, Rect(680, 402, 584, 174), balances, self._turn_flows(), self.currency
+            surface, Rect(680, 402, 584, 174), balances, self._turn_flows(), self.currency, names
         )
         self._draw_inspector(surface)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import fmt
+from cislab.game import fmt, payer
 from cislab.game.decisions import ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
@@ -125,6 +125,7 @@ class ScenarioScene(Scene):
         lang = self.app.lang
         c, cur = sc.contract, sc.meta.currency
         facts = [
+            (tr("brief.payer"), payer.with_kind(sc)),
             (tr("brief.population"), f"{sc.population.size:,}".replace(",", "\u202f")),
             (tr("brief.baseline"), fmt.pct(sc.population.baseline_rate)),
             (tr("brief.selection"), tr(f"opt.{c.selection}")),
@@ -191,10 +192,15 @@ class RolesScene(Scene):
 
     def build_ui(self) -> None:
         self.header(tr("roles.title"), tr("roles.subtitle"))
+        case = self.app.session.base if self.app.session else None
         for i, role in enumerate(ROLES):
             x = 24 + i * 414
-            self.label(f"name:{role}", Rect(x, 100, 396, 36), tr(f"role.{role}"), "@h2")
-            self.textbox(f"desc:{role}", Rect(x, 140, 396, 300), tr(f"roles.desc.{role}"))
+            name = text.fit(payer.role_name(role, case), 22, 390, bold=True)
+            self.label(f"name:{role}", Rect(x, 100, 396, 36), name, "@h2")
+            desc = tr(f"roles.desc.{role}")
+            if role == "state" and payer.briefing(case):  # who pays for outcomes in this case
+                desc = f"<b>{payer.briefing(case)}</b><br><br>{desc}"
+            self.textbox(f"desc:{role}", Rect(x, 140, 396, 300), desc)
             human = role in self.humans
             self.button(
                 f"toggle:{role}",
@@ -211,7 +217,7 @@ class RolesScene(Scene):
             self.turn,
         )
         n = len(self.humans)
-        order = " → ".join(tr(f"role.{r}") for r in ROLES if r in self.humans)
+        order = " → ".join(payer.role_name(r, case) for r in ROLES if r in self.humans)
         summary = tr("roles.hotseat", n=n, order=order) if n else tr("roles.all_model")
         self.label("summary", Rect(24, 580, 1230, 30), summary, "@muted")
         self.button("back", Rect(24, 650, 180, 46), tr("ui.back"))

@@ -31,20 +31,27 @@ def draw_flows(
     balances: dict[str, float],
     flows: dict[tuple[str, str, str], float],
     currency: str,
+    names: dict[str, str] | None = None,
 ) -> None:
+    """Balances in three boxes and the turn's flows between them; `names` overrides a role's
+    label (the case's payer instead of "State")."""
     inner = charts.panel(surface, rect, tr("flows.title"))
+    labels = {r: (names or {}).get(r) or tr(f"role.{r}") for r in ("state", "operator", "investor")}
     w, h = int(inner.width * 0.26), 50
-    gap = (inner.width - 3 * w) // 2
+    # a payer's long name ("Département de la Gironde") widens its box rather than shrink its text
+    ws = min(max(w, text.font(15, True).size(labels["state"])[0] + 12), int(inner.width * 0.4))
+    wo = w if ws == w else int(inner.width * 0.21)
+    gap = (inner.width - ws - 2 * wo) // 2
     boxes = {
-        "state": pygame.Rect(inner.left, inner.top + 2, w, h),
-        "operator": pygame.Rect(inner.left + w + gap, inner.top + 2, w, h),
-        "investor": pygame.Rect(inner.right - w, inner.top + 2, w, h),
+        "state": pygame.Rect(inner.left, inner.top + 2, ws, h),
+        "operator": pygame.Rect(inner.left + ws + gap, inner.top + 2, wo, h),
+        "investor": pygame.Rect(inner.right - wo, inner.top + 2, wo, h),
     }
     for role, box in boxes.items():
         pygame.draw.rect(surface, BOX, box, border_radius=6)
         text.draw(
             surface,
-            tr(f"role.{role}"),
+            labels[role],
             (box.centerx, box.top + 3),
             15,
             bold=True,

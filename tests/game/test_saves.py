@@ -28,7 +28,7 @@ EVERY_ROLE = {
     # turn -> decisions of each role (every decision the game offers appears at least once)
     0: {
         "state": {"audit_rate": 0.5, "referral_rule": "need_first"},
-        "investor": {"pressure": "strong", "tranches": "hold"},
+        "investor": {"pressure": "strong"},
         "operator": {"targeting": "hardest_first", "effort": "generous", "mission_weight": 0.8},
     },
     2: {
@@ -38,7 +38,7 @@ EVERY_ROLE = {
     },
     4: {
         "state": {"audit_rate": 0.1, "referral_rule": "random"},
-        "investor": {"pressure": "own"},
+        "investor": {"pressure": "own", "tranches": "hold"},
         "operator": {"targeting": "own", "effort": "own", "mission_weight": 0.2},
     },
 }
@@ -123,7 +123,7 @@ def same_summary(x: dict[str, Any], y: dict[str, Any]) -> bool:
 def saved_file(tmp_path_factory) -> Path:
     """One real save (every role, events, a fork, mid-turn), written once for the module."""
     path = tmp_path_factory.mktemp("saves") / "slot-1.json"
-    replay.save(full_session(), path)
+    replay.save(full_session("default", 24), path)  # a contract still running at the save
     return path
 
 
@@ -133,7 +133,7 @@ def saved_data(saved_file) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- replay equality
-@pytest.mark.parametrize(("scenario", "seed"), [("default", 1), ("default", 3), ("wimoov", 4)])
+@pytest.mark.parametrize(("scenario", "seed"), [("default", 1), ("default", 24), ("wimoov", 4)])
 def test_replayed_session_equals_the_saved_one(tmp_path, scenario, seed):
     """Human decisions of every role, events (reform, media story, turnover, recession), a fork,
     undo and a half-run turn: the replay is the same session, and both go on identically."""
@@ -290,7 +290,7 @@ def _malformed(saved: dict[str, Any], raw: bytes) -> dict[str, Any]:
         "binary garbage": (bytes(range(256)) * 4, "save.error.not_json"),
         "a pickle": (pickle.dumps({"version": 2, "state": {}}), "save.error.pickle"),
         "invalid utf-8": (b'{"format": "\xff\xfe"}', "save.error.not_json"),
-        "NaN token": (good.replace(b'"seed": 1', b'"seed": NaN'), "save.error.not_json"),
+        "NaN token": (good.replace(b'"seed": 24', b'"seed": NaN'), "save.error.not_json"),
         "top-level list": (b"[1, 2, 3]", "save.error.not_save"),
         "another format": (j({"format": "zip", "version": 3}).encode(), "save.error.not_save"),
         "old version": (j(_edit(saved, "version", 2)).encode(), "save.error.version"),
@@ -301,8 +301,8 @@ def _malformed(saved: dict[str, Any], raw: bytes) -> dict[str, Any]:
         "not a date": (j(_edit(saved, "saved_at", "yesterday")).encode(), "save.error.invalid"),
         "wrong type": (j(_edit(saved, "seed", "1")).encode(), "save.error.invalid"),
         "bool for int": (j(_edit(saved, "seed", True)).encode(), "save.error.invalid"),
-        "huge int": (good.replace(b'"seed": 1', b'"seed": ' + b"9" * 400), "save.error.value"),
-        "huge float": (good.replace(b'"seed": 1', b'"seed": 1e400'), "save.error.value"),
+        "huge int": (good.replace(b'"seed": 24', b'"seed": ' + b"9" * 400), "save.error.value"),
+        "huge float": (good.replace(b'"seed": 24', b'"seed": 1e400'), "save.error.value"),
         "huge negative": (j(_edit(saved, "seed", -(2**70))).encode(), "save.error.value"),
         "unknown top field": (j({**saved, "exec": "rm -rf ~"}).encode(), "save.error.invalid"),
         "unknown scenario field": (
@@ -342,9 +342,9 @@ def _malformed(saved: dict[str, Any], raw: bytes) -> dict[str, Any]:
             "save.error.month",
         ),
         "unknown lever": (j(_with_term(saved, "contract.hack", 1)).encode(), "save.error.invalid"),
-        "lever value out of range": (
+        "lever value out of range": (  # ranges follow the case: the scenario's bounds judge
             j(_with_term(saved, "contract.return_cap", 5.0)).encode(),
-            "save.error.invalid",
+            "save.error.scenario",
         ),
         "event the seed never drew": (
             j(
@@ -414,7 +414,8 @@ def test_the_slots_menu_survives_every_malformed_slot_and_speaks_french(make_app
     d.click("slot:2")
     assert "n'est pas un fichier de sauvegarde" in d.app.toast[0]
     d.click("slot:3")
-    assert d.scene.name == "play" and d.app.session.model.month > 0
+    where = "play" if d.app.session.live else "after"  # a contract stopped early: its after
+    assert d.scene.name == where and d.app.session.model.month > 0
 
 
 # ---------------------------------------------------------------------- fuzz

@@ -106,6 +106,11 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
                 first = False
             d.click("done")
             turns += 1
+        elif "after" in d.scene.ui:  # the contract stopped early: why, then on
+            stop = session.model.termination_month
+            assert stop is not None and (scenario != "peterborough" or stop <= 43)
+            assert all(e["month"] <= stop for e in session.log if e["kind"] == "decision")
+            d.click("after")
         else:
             d.pump()
         assert turns < 60
