@@ -22,6 +22,7 @@ the file, the field and what is allowed — not after an hour of runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
@@ -246,8 +247,21 @@ def check_outputs(names: list[str], where: str = "outputs") -> None:
     for name in names:
         if name not in known:
             raise ExperimentError(
-                f"{where}: unknown output {shorten(name)}; known: {', '.join(sorted(known))}"
+                f"{where}: unknown output {shorten(name)}; {_allowed_outputs(name, known)}"
             )
+
+
+def _allowed_outputs(name: str, known: Iterable[str]) -> str:
+    """What is allowed, short enough for one line: the nearest names, then where the rest are
+    listed (the summary has dozens of keys)."""
+    from difflib import get_close_matches
+
+    known = sorted(known)
+    near = get_close_matches(name, known, n=3, cutoff=0.5) or known[:6]
+    return (
+        f"allowed: any of the {len(known)} summary keys, e.g. {', '.join(near)} "
+        "(all in docs/data-dictionary.md)"
+    )
 
 
 def parse_experiment(data: dict[str, Any], folder: Path | None = None) -> Experiment:
