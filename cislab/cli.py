@@ -75,12 +75,12 @@ def run(
 
     if fmt not in {f.value for f in TableFormat}:
         fail(f"--format = {fmt!r}: allowed: parquet, csv")
-    sc, _ = _scenario_and_overrides(scenario, settings)
+    sc, overrides = _scenario_and_overrides(scenario, settings)
     out = out or Path("runs") / f"{sc.meta.name}-seed{seed}"
     start = time.perf_counter()
     try:  # the folder is checked and locked before the run, written only once it is complete
         with atomic_folder(out, "run", replace) as tmp:
-            result = _simulate(sc, seed, months, start)
+            result = _simulate(sc, seed, months, start, overrides)
             result.write_into(tmp, fmt, _run_figures(result, sc, seed))
     except OutputError as exc:
         fail(str(exc))
@@ -90,7 +90,7 @@ def run(
     console.print(f"[dim]wrote {escape(str(out))}/ in {time.perf_counter() - start:.2f} s[/]")
 
 
-def _simulate(sc, seed: int, months: int | None, start: float):
+def _simulate(sc, seed: int, months: int | None, start: float, overrides=None):
     """Build and step the model with a progress bar (shown after a second); its result."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -98,7 +98,8 @@ def _simulate(sc, seed: int, months: int | None, start: float):
     from cislab.model.scenarios import ScenarioError
 
     try:
-        model = build(sc, seed=seed, months=months)
+        # the overrides are already in `sc`; given again, they are recorded in its provenance
+        model = build(sc, seed=seed, months=months, overrides=overrides)
     except ScenarioError as exc:  # e.g. --months beyond what the memory limit allows
         fail(str(exc))
     with Progress(

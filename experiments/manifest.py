@@ -12,73 +12,39 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
 import sys
 from datetime import UTC, datetime
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from cislab.experiments.plan import Plan
 from cislab.experiments.spec import ExperimentError
+from cislab.model.provenance import git_commit, versions
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-PACKAGES = (
-    "cislab",
-    "mesa",
-    "numpy",
-    "pandas",
-    "scipy",
-    "networkx",
-    "pydantic",
-    "pyarrow",
-    "dask",
-    "distributed",
-    "SALib",
-)
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@cache
-def versions() -> dict[str, str | None]:
-    found: dict[str, str | None] = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    return found
-
-
-@cache
-def git_commit() -> str | None:
-    """The source commit, when the code runs from a git checkout (None otherwise)."""
-    root = Path(__file__).resolve().parent.parent
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-        dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+def provenance(plan: Plan) -> dict[str, Any]:
+    """What every Parquet part of a sweep carries in its schema metadata (key `cislab`): the
+    code, the versions and the design, so a part copied away still says where it comes from."""
+    commit = git_commit()
+    return {
+        "format": FORMAT,
+        "kind": plan.kind,
+        "name": plan.name,
+        "design_hash": plan.design_hash(),
+        "scenario_hash": plan.scenario_hash(),
+        "seeds": [int(s) for s in plan.seeds],
+        "cislab_version": versions().get("cislab"),
+        "git_commit": commit,
+        "git_dirty": None if commit is None else commit.endswith("+dirty"),
+        "versions": dict(versions()),
+    }
 
 
 def read(out: Path) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ a folder the same command resumes.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -22,6 +23,7 @@ from cislab.experiments.plan import Plan
 from cislab.experiments.spec import ExperimentError
 from cislab.experiments.storage import ResultStore
 from cislab.experiments.worker import Task, run_chunk
+from cislab.model.provenance import METADATA_KEY
 from cislab.model.safe_output import OutputError, claim_folder
 
 Progress = Callable[[int, int, int], None]  # (runs done in total, runs planned, runs failed)
@@ -87,6 +89,7 @@ def sweep(
     out = Path(out)
     old = manifest_io.check_compatible(out, plan)
     store = ResultStore(out, batch_rows=batch_rows)
+    store.metadata = {METADATA_KEY: json.dumps(manifest_io.provenance(plan)).encode("utf-8")}
     done_keys = store.open()
     try:
         # Read again under the lock: a session that ended meanwhile has written its end.

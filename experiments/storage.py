@@ -71,7 +71,10 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.table(arrays, schema=schema)
 
 
-def write_atomic(table: pa.Table, path: Path) -> None:
+def write_atomic(table: pa.Table, path: Path, metadata: dict[bytes, bytes] | None = None) -> None:
+    """Write a part whole or not at all; `metadata` joins its schema metadata (provenance)."""
+    if metadata:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as fh:
         pq.write_table(table, fh, compression="zstd")
@@ -144,6 +147,7 @@ class ResultStore:
         self.rows_written = 0
         self.warnings: list[str] = []  # what reopening set aside, one line each
         self.set_aside: list[str] = []  # paths (relative to the folder) moved to quarantine/
+        self.metadata: dict[bytes, bytes] = {}  # written into every part (the sweep's provenance)
 
     # ------------------------------------------------------------------ open / close
     def open(self) -> set[tuple[int, int]]:
@@ -283,7 +287,8 @@ class ResultStore:
         table = pa.Table.from_pylist(rows)
         self.schema = unify([s for s in (self.schema, table.schema) if s is not None])
         assert self.schema is not None
-        write_atomic(conform(table, self.schema), self.results / self._next_part_name())
+        part = self.results / self._next_part_name()
+        write_atomic(conform(table, self.schema), part, self.metadata)
         self.rows_written += len(rows)
 
     def _next_part_name(self) -> str:
@@ -301,7 +306,7 @@ class ResultStore:
             return
         for part in parts:
             if not pq.read_schema(part).equals(final):
-                write_atomic(conform(pq.read_table(part), final), part)
+                write_atomic(conform(pq.read_table(part), final), part, self.metadata)
         self.schema = final
 
     # ------------------------------------------------------------------ reading

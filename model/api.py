@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from cislab.model.cis_model import CISModel
 from cislab.model.outputs import TableFormat, write_run, write_run_files
+from cislab.model.provenance import record, run_id
 from cislab.model.schema import Scenario
 from cislab.model.summary import beneficiaries, cohorts, summary, timeseries
 
@@ -34,9 +35,14 @@ class RunResult:
             self._beneficiaries = beneficiaries(self.model)
         return self._beneficiaries
 
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Code, versions, scenario hash, seed and overrides of this run (`model.provenance`)."""
+        return record(self.model.config, self.model.seed, self.model.overrides)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The run's tables; with a post-contract phase, also territories, decisions and next
-        contracts."""
+        contracts. Each starts with a `run_id` column, so tables of several runs stack."""
         tables = {
             "timeseries": self.timeseries,
             "ledger": self.ledger,
@@ -45,7 +51,8 @@ class RunResult:
         }
         if self.model.after is not None:
             tables |= self.model.after.tables()
-        return tables
+        ident = run_id(self.model.config, self.model.seed)
+        return {name: _with_run_id(frame, ident) for name, frame in tables.items()}
 
     def write(
         self,
@@ -67,6 +74,7 @@ class RunResult:
             self.model.config.model_dump_json(indent=2),
             files,
             replace,
+            self.provenance,
         )
 
     def write_into(
@@ -87,7 +95,17 @@ class RunResult:
             TableFormat(fmt),
             self.model.config.model_dump_json(indent=2),
             files,
+            self.provenance,
         )
+
+
+def _with_run_id(frame: pd.DataFrame, ident: str) -> pd.DataFrame:
+    """`frame` with `run_id` as its first column (a copy; the model's frames stay as they are)."""
+    if "run_id" in frame.columns:
+        return frame
+    out = frame.copy()
+    out.insert(0, "run_id", pd.Series([ident] * len(out), dtype="string", index=out.index))
+    return out
 
 
 def build(

@@ -54,7 +54,8 @@ class CISModel(mesa.Model):
         **params: Any,
     ) -> None:
         super().__init__(rng=rng)
-        self.config = load_scenario(scenario, {**(overrides or {}), **params})
+        self.overrides = {**(overrides or {}), **params}  # as given: for the run's provenance
+        self.config = load_scenario(scenario, self.overrides)
         self.seed = self._stream_seed(rng)
         sc = self.config
         self.run_months = int(

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 from cislab.model.finite import check_outputs
+from cislab.model.provenance import METADATA_KEY
 from cislab.model.safe_output import output_folder
 
 
@@ -43,13 +44,14 @@ def write_run(
     scenario_toml: str | None = None,
     files: dict[str, bytes] | None = None,
     replace: bool = False,
+    provenance: dict[str, Any] | None = None,
 ) -> Path:
     """Write summary.json, one file per table and any extra files into `out`, atomically.
 
     An existing `out` is replaced only if CIS Lab wrote it and `replace` is set.
     """
     with atomic_folder(out, "run", replace) as tmp:
-        write_run_files(tmp, summary, tables, fmt, scenario_toml, files)
+        write_run_files(tmp, summary, tables, fmt, scenario_toml, files, provenance)
     return Path(out)
 
 
@@ -60,17 +62,36 @@ def write_run_files(
     fmt: TableFormat = TableFormat.parquet,
     scenario_toml: str | None = None,
     files: dict[str, bytes] | None = None,
+    provenance: dict[str, Any] | None = None,
 ) -> None:
-    """The run's files into `folder` (a temporary folder from `atomic_folder`)."""
+    """The run's files into `folder` (a temporary folder from `atomic_folder`).
+
+    `provenance` (see `model.provenance`) goes into summary.json under `provenance` and into
+    every Parquet file's schema metadata under the key `cislab`."""
     check_outputs(summary, tables)  # before anything is written: strict JSON, finite tables
-    text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
+    document = summary if provenance is None else {**summary, "provenance": provenance}
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
     (folder / "summary.json").write_text(text + "\n")
     for name, frame in tables.items():
         if fmt == TableFormat.parquet:
-            frame.to_parquet(folder / f"{name}.parquet", index=False)
+            write_parquet(frame, folder / f"{name}.parquet", provenance)
         else:
             frame.to_csv(folder / f"{name}.csv", index=False)
     if scenario_toml is not None:
         (folder / "scenario.json").write_text(scenario_toml)
     for name, content in (files or {}).items():
         (folder / name).write_bytes(content)
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, provenance: dict[str, Any] | None) -> None:
+    """One table as Parquet, with the run's provenance in its schema metadata (`cislab`), so a
+    file copied away from its folder still says where it comes from."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if provenance is not None:
+        meta = dict(table.schema.metadata or {})
+        meta[METADATA_KEY] = json.dumps(provenance, sort_keys=True).encode("utf-8")
+        table = table.replace_schema_metadata(meta)
+    pq.write_table(table, path)

@@ -86,8 +86,6 @@ evaluator reports and what payments rest on.
 - `parking_index` and `gaming_index` in the summary cover the whole run; in the time series,
   this month's caseload and hours, NaN in months without clients (`mesa.batch_run`, which reads
   the last step, then reports NaN).
-- The time series' `audits` is always 0 (a defect: audits are counted only in the summary's
-  `audits`).
 - `next_contracts` has no columns at all when no next contract was signed.
 """,
     "fr": """# Dictionnaire des données
@@ -128,8 +126,6 @@ l'évaluateur et sur lesquelles reposent les paiements.
 - `parking_index` et `gaming_index` du résumé portent sur toute la simulation ; dans la série
   temporelle, sur les bénéficiaires et les heures du mois, NaN les mois sans bénéficiaire
   (`mesa.batch_run`, qui lit le dernier pas, renvoie alors NaN).
-- `audits` de la série temporelle vaut toujours 0 (un défaut : les audits ne sont comptés que
-  dans le `audits` du résumé).
 - `next_contracts` n'a aucune colonne quand aucun contrat suivant n'a été signé.
 """,
 }
