@@ -19,6 +19,7 @@ import pygame_gui
 from cislab.game import i18n, replay, saves
 from cislab.game.i18n import tr
 from cislab.game.savefile import SaveError
+from cislab.game.scenes.registry import make
 from cislab.game.session import Session
 from cislab.game.stack import SceneStack
 
@@ -95,9 +96,7 @@ class App:
         self.time = 0.0
         self._shot_scene: int | None = None
         self._pending_shots: list[str] = []
-        from cislab.game.scenes.title import TitleScene
-
-        self.stack.push(TitleScene(self))
+        self.stack.push(make("title", self))
 
     # ------------------------------------------------------------------ facilities for scenes
     @property
@@ -176,17 +175,15 @@ class App:
 
     def open_saves(self, mode: str) -> None:
         """The save slots menu, to `save` into a slot or `load` one (Ctrl+S / Ctrl+O)."""
-        from cislab.game.scenes.overlays import SavesScene
-
         if mode == "save" and not self.has_session():
             self.notify(tr("toast.nothing_to_save"))
             return
         top = self.stack.top
-        if isinstance(top, SavesScene):
+        if top is not None and top.name == "saves":
             if top.mode == mode:
                 return
             self.stack.pop()
-        self.stack.push(SavesScene(self, mode))
+        self.stack.push(make("saves", self, mode))
 
     def save_to_slot(self, slot: int, overwrite: bool = False) -> bool:
         """Save into a slot; a used slot only with `overwrite` (the menu asks first)."""
@@ -219,13 +216,10 @@ class App:
 
     def goto_session_scene(self) -> None:
         """The scene a (loaded or restored) session belongs in."""
-        from cislab.game.scenes.debrief import AfterScene
-        from cislab.game.scenes.play import PlayScene
-
         s = self.session
         if s is None or s.model is None:
             return
-        self.stack.replace(AfterScene(self) if not s.live else PlayScene(self))
+        self.stack.replace(make("play" if s.live else "after", self))
 
     # ------------------------------------------------------------------ loop
     def handle(self, event: pygame.event.Event) -> None:
@@ -255,10 +249,8 @@ class App:
         focused = self.manager.get_focus_set()
         typing = any(isinstance(el, pygame_gui.elements.UITextEntryLine) for el in (focused or ()))
         if key == pygame.K_F1:
-            from cislab.game.scenes.overlays import HelpScene
-
-            if not isinstance(self.stack.top, HelpScene):
-                self.stack.push(HelpScene(self))
+            if self.stack.top is None or self.stack.top.name != "help":
+                self.stack.push(make("help", self))
             return True
         if key == pygame.K_F2 or (ctrl and key == pygame.K_l):
             self.toggle_language()

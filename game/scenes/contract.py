@@ -18,6 +18,7 @@ from cislab.game.levers import CONTRACT_LEVERS, HORIZON
 from cislab.game.negotiation import NEGOTIABLE, NegotiationError
 from cislab.game.scenes import lever_rows
 from cislab.game.scenes.base import Rect, Scene
+from cislab.game.scenes.registry import make
 from cislab.game.widgets import text
 from cislab.model.scenarios import ScenarioError
 
@@ -166,10 +167,8 @@ class ContractScene(Scene):
             self.app.stack.replace(PredictScene(self.app))
             return
         elif name == "back":
-            from cislab.game.scenes.title import RolesScene
-
             self.session.negotiation = None
-            self.app.stack.replace(RolesScene(self.app))
+            self.app.stack.replace(make("roles", self.app))
             return
         self.session.settle_ai_moves()
         self.values = dict(neg.shown)  # a counter awaiting its answer moves the sliders
@@ -251,12 +250,10 @@ class PredictScene(Scene):
             self.start()
 
     def start(self) -> None:
-        from cislab.game.scenes.play import PlayScene
-
         self.session.predictions = dict(self.answers)
         self.session.start()
         self.app.goto_session_scene() if not self.session.live else self.app.stack.replace(
-            PlayScene(self.app)
+            make("play", self.app)
         )
 
     def on_key(self, event: pygame.event.Event) -> bool:

@@ -13,6 +13,7 @@ import pygame_gui
 from cislab.game import debrief, fmt, headlines
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
+from cislab.game.scenes.registry import make
 from cislab.game.widgets import charts, territory_map, text
 from cislab.model.api import RunResult
 from cislab.model.safe_output import OutputError, new_folder
@@ -577,14 +578,10 @@ class DebriefScene(Scene):
         if name == "export":
             self._export_or_say()
         elif name == "explore":
-            from cislab.game.scenes.overlays import ExploreScene
-
-            self.app.stack.push(ExploreScene(self.app, self.session.base, self.session.terms))
+            self.app.stack.push(make("explore", self.app, self.session.base, self.session.terms))
         elif name == "again":
-            from cislab.game.scenes.title import TitleScene
-
             self.app.session = None
-            self.app.stack.replace(TitleScene(self.app))
+            self.app.stack.replace(make("title", self.app))
         elif name == "quit":
             self.app.quit()
 

@@ -13,6 +13,7 @@ from cislab.game.i18n import tr
 from cislab.game.levers import ASSUMPTIONS, BY_PATH, levers_for, overrides, values_from
 from cislab.game.scenes import lever_rows
 from cislab.game.scenes.base import Rect, Scene
+from cislab.game.scenes.registry import make
 from cislab.game.whatif import OUTPUTS, WhatIf
 from cislab.game.widgets import charts, text
 from cislab.model.scenarios import ScenarioError, load_scenario
@@ -99,10 +100,8 @@ class PauseScene(Scene):
         elif name == "fullscreen":
             self.app.toggle_fullscreen()
         elif name == "title_screen":
-            from cislab.game.scenes.title import TitleScene
-
             self.app.session = None
-            self.app.stack.replace(TitleScene(self.app))
+            self.app.stack.replace(make("title", self.app))
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key in (pygame.K_ESCAPE, pygame.K_p, pygame.K_SPACE):
@@ -348,12 +347,10 @@ class ExploreScene(Scene):
             self.leave()
 
     def leave(self) -> None:
-        from cislab.game.scenes.title import TitleScene
-
         if len(self.app.stack.scenes) > 1:
             self.app.stack.pop()
         else:
-            self.app.stack.replace(TitleScene(self.app))
+            self.app.stack.replace(make("title", self.app))
 
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key in (pygame.K_ESCAPE, pygame.K_e):

@@ -16,6 +16,7 @@ from cislab.game import decisions, fmt, headlines, payer
 from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
+from cislab.game.scenes.registry import make
 from cislab.game.session import SessionError
 from cislab.game.widgets import charts, flows, text
 from cislab.game.widgets.field import BAD, GOOD, GREY, RING, PopulationField, risk_colour
@@ -388,14 +389,10 @@ class PlayScene(Scene):
         self.rebuild()
 
     def open_menu(self) -> None:
-        from cislab.game.scenes.overlays import PauseScene
-
-        self.app.stack.push(PauseScene(self.app))
+        self.app.stack.push(make("pause", self.app))
 
     def open_explore(self) -> None:
-        from cislab.game.scenes.overlays import ExploreScene
-
-        self.app.stack.push(ExploreScene(self.app, self.session.base, self.session.terms))
+        self.app.stack.push(make("explore", self.app, self.session.base, self.session.terms))
 
     def undo(self) -> None:
         if not self.session.can_undo:
@@ -489,10 +486,7 @@ class PlayScene(Scene):
         return self.model.after is not None and self.model.signed
 
     def leave_contract(self) -> None:
-        from cislab.game.scenes.debrief import AfterScene, DebriefScene
-
-        scene = AfterScene if self._after_next() else DebriefScene
-        self.app.stack.replace(scene(self.app))
+        self.app.stack.replace(make("after" if self._after_next() else "debrief", self.app))
 
     def autoplay(self) -> None:
         """Demo mode: every human seat keeps its decisions; show the menu and explore once."""

@@ -9,6 +9,7 @@ from cislab.game import fmt, payer
 from cislab.game.decisions import ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
+from cislab.game.scenes.registry import make
 from cislab.game.session import Session
 from cislab.game.widgets import text
 from cislab.game.widgets.field import risk_colour
@@ -44,9 +45,7 @@ class TitleScene(Scene):
         elif name == "play":
             self.app.stack.replace(ScenarioScene(self.app))
         elif name == "explore":
-            from cislab.game.scenes.overlays import ExploreScene
-
-            self.app.stack.push(ExploreScene(self.app, self.app.scenario or "default"))
+            self.app.stack.push(make("explore", self.app, self.app.scenario or "default"))
         elif name == "load":
             self.app.open_saves("load")
         elif name == "quit":
@@ -57,9 +56,7 @@ class TitleScene(Scene):
             self.app.stack.replace(ScenarioScene(self.app))
             return True
         if event.key == pygame.K_e:
-            from cislab.game.scenes.overlays import ExploreScene
-
-            self.app.stack.push(ExploreScene(self.app, self.app.scenario or "default"))
+            self.app.stack.push(make("explore", self.app, self.app.scenario or "default"))
             return True
         if event.key == pygame.K_ESCAPE:
             self.app.quit()
@@ -251,12 +248,10 @@ class RolesScene(Scene):
         return True
 
     def go_next(self) -> None:
-        from cislab.game.scenes.contract import ContractScene
-
         session = self.app.session
         session.set_roles(sorted(self.humans), self.turn)
         session.begin_negotiation()
-        self.app.stack.replace(ContractScene(self.app))
+        self.app.stack.replace(make("contract", self.app))
 
     def autoplay(self) -> None:
         self.go_next()
