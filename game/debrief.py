@@ -29,6 +29,8 @@ PARKING_RUN = 3  # months in a row
 GAMING_SIGN = 0.25
 BIAS_SIGN = 0.25  # measured effect more than 25% away from the true one
 ADOPTION_FULL = 0.5  # half the territories funding the programme from their budget scores 100
+MIN_ENROLLED = 100  # creaming is flagged only once the enrolled it is measured on are this many
+MIN_CASELOAD = 50  # parking and gaming only on a month with at least this many clients
 DIMENSIONS = ("impact", "equity", "value", "investor", "adoption")
 
 
@@ -85,9 +87,18 @@ def scores(result: RunResult) -> dict[str, float | None]:
 
 @dataclass
 class Incident:
-    kind: str  # creaming, parking, gaming, bias, overpaid, inflated
+    kind: str  # creaming, parking, gaming, bias, overpaid, inflated, stopped
     month: int
     value: float
+    final: float | None = None  # the same statistic at the end, where the summary reports one
+    cause: str = ""  # why the contract stopped (kind "stopped")
+
+    @property
+    def faded(self) -> bool:
+        """Seen during the run but below its threshold at the end: the debrief says so, so the
+        room never reads "creaming in month 5" beside "creaming: no" without an explanation."""
+        sign = {"creaming": CREAMING_SIGN, "parking": PARKING_SIGN, "gaming": GAMING_SIGN}
+        return self.final is not None and self.kind in sign and self.final <= sign[self.kind]
 
 
 def incidents(result: RunResult) -> list[Incident]:
@@ -95,25 +106,42 @@ def incidents(result: RunResult) -> list[Incident]:
     ts = result.timeseries
     found: list[Incident] = []
 
+    s = result.summary
+
     def first(mask: np.ndarray, column: str, kind: str) -> None:
         hits = np.flatnonzero(mask)
         if hits.size:
             i = int(hits[0])
-            found.append(Incident(kind, int(ts["month"].iloc[i]), float(ts[column].iloc[i])))
+            month, value = int(ts["month"].iloc[i]), float(ts[column].iloc[i])
+            found.append(Incident(kind, month, value, _num(s.get(column))))
 
     if len(ts):
-        first(ts["creaming_index"].to_numpy() > CREAMING_SIGN, "creaming_index", "creaming")
-        park = np.nan_to_num(ts["parking_index"].to_numpy(dtype=float)) > PARKING_SIGN
+        # The time series' creaming index is the summary's statistic over everyone enrolled so
+        # far; it is flagged only once it rests on MIN_ENROLLED people (two people enrolled in
+        # month 0 are not creaming).
+        # It must also clear chance: a random draw of n people from the eligible has a mean risk
+        # off by sd × √((1 − n/N) / n); flagged above 3 of those (or CREAMING_SIGN if larger).
+        n = ts["enrolled_total"].to_numpy(dtype=float)
+        risk = result.model.population.risk
+        chance = (
+            3.0 * risk.std() * np.sqrt(np.clip(1.0 - n / risk.size, 0.0, 1.0) / np.maximum(n, 1))
+        )
+        creaming = ts["creaming_index"].to_numpy() > np.maximum(CREAMING_SIGN, chance)
+        first(creaming & (n >= MIN_ENROLLED), "creaming_index", "creaming")
+        busy = ts["caseload"].to_numpy() >= MIN_CASELOAD
+        park = (np.nan_to_num(ts["parking_index"].to_numpy(dtype=float)) > PARKING_SIGN) & busy
         run = np.convolve(park.astype(int), np.ones(PARKING_RUN, int), "full")[: park.size]
         first(run >= PARKING_RUN, "parking_index", "parking")
         gaming = np.nan_to_num(ts["gaming_index"].to_numpy(dtype=float)) > GAMING_SIGN
-        first(gaming, "gaming_index", "gaming")
+        first(gaming & busy, "gaming_index", "gaming")
+    model = result.model
+    if model.terminated is not None and model.termination_month is not None:
+        found.append(Incident("stopped", int(model.termination_month), 0.0, cause=model.terminated))
     for row in result.cohorts.itertuples():
         gap = row.measured_effect - row.true_effect
         if abs(gap) > BIAS_SIGN * max(abs(row.true_effect), 0.02):
             found.append(Incident("bias", int(row.month), float(gap)))
             break
-    s = result.summary
     paid, saved = _num(s.get("outcome_payments")) or 0.0, _num(s.get("public_savings")) or 0.0
     if paid > saved and paid > 0:
         month = int(result.ledger.loc[result.ledger["reason"] == "outcome_payment", "month"].max())

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import debrief, fmt, headlines
+from cislab.game import debrief, fmt, headlines, payer
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
 from cislab.game.scenes.registry import make
@@ -426,19 +426,24 @@ class DebriefScene(Scene):
 
     def _incidents_html(self) -> str:
         lines = [f"<b>{tr('debrief.incidents')}</b>"]
+        base = self.session.base
         for inc in self.incidents:
-            lines.append(
-                tr(
-                    f"incident.{inc.kind}",
-                    month=inc.month,
-                    value=fmt.num(inc.value, 3),
-                    money=fmt.money(inc.value, self.session.base.meta.currency),
-                    share=fmt.pct(inc.value),
-                    ratio=fmt.pct(self.result.summary.get("inflated_ratio")),
-                )
+            line = tr(
+                f"incident.{inc.kind}",
+                month=inc.month,
+                value=fmt.num(inc.value, 3),
+                money=fmt.money(inc.value, base.meta.currency),
+                share=fmt.pct(inc.value),
+                ratio=fmt.pct(self.result.summary.get("inflated_ratio")),
+                payer=payer.sentence_start(base),
+                cause=headlines.cause(inc.cause, base, brief=True) if inc.cause else "",
             )
+            if inc.faded:
+                line += tr("incident.faded", final=fmt.num(inc.final, 3))
+            lines.append(line)
         if len(lines) == 1:
             lines.append(tr("debrief.no_incident"))
+        lines.append(f"<i>{tr('debrief.index_meanings')}</i>")
         return "<br>".join(lines)
 
     def _predictions_html(self) -> str:
