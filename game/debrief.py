@@ -30,7 +30,6 @@ GAMING_SIGN = 0.25
 BIAS_SIGN = 0.25  # measured effect more than 25% away from the true one
 ADOPTION_FULL = 0.5  # half the territories funding the programme from their budget scores 100
 MIN_ENROLLED = 100  # creaming is flagged only once the enrolled it is measured on are this many
-MIN_CASELOAD = 50  # parking and gaming only on a month with at least this many clients
 DIMENSIONS = ("impact", "equity", "value", "investor", "adoption")
 
 
@@ -128,7 +127,8 @@ def incidents(result: RunResult) -> list[Incident]:
         )
         creaming = ts["creaming_index"].to_numpy() > np.maximum(CREAMING_SIGN, chance)
         first(creaming & (n >= MIN_ENROLLED), "creaming_index", "creaming")
-        busy = ts["caseload"].to_numpy() >= MIN_CASELOAD
+        # Parking and gaming: the summary's statistics over the run so far, on as many people.
+        busy = n >= MIN_ENROLLED
         park = (np.nan_to_num(ts["parking_index"].to_numpy(dtype=float)) > PARKING_SIGN) & busy
         run = np.convolve(park.astype(int), np.ones(PARKING_RUN, int), "full")[: park.size]
         first(run >= PARKING_RUN, "parking_index", "parking")

@@ -38,8 +38,8 @@ METRIC_SUFFIXES = ("_measured_effect", "_true_effect", "_success_rate")
 # Float columns that may hold NaN (null in Parquet, empty in CSV), per table, and why.
 NULLABLE_COLUMNS: dict[str, dict[str, str]] = {
     "timeseries": {
-        "parking_index": "no client was served this month",
-        "gaming_index": "no client was served this month",
+        "parking_index_month": "no client was served this month",
+        "gaming_index_month": "no client was served this month",
         "measured_effect": "no cohort has been measured yet",
         "true_effect": "no cohort has been measured yet",
     },

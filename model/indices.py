@@ -37,6 +37,54 @@ def gaming_index(quality_hours: float, client_months: float, standard: float) ->
     return float(max(0.0, 1.0 - quality_hours / (client_months * standard)))
 
 
+# ------------------------------------------------- the run so far (the summary's statistics)
+# One name, one quantity (issue 11): the time series and the DataCollector report these under
+# the summary's names, so their last row equals the summary; the month's own values carry a
+# `_month` suffix.
+
+
+def hours_per_month(model: CISModel, last_month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Who was ever enrolled, and their metric hours per month in service up to `last_month`."""
+    pop = model.population
+    enrolled = pop.enrol_month >= 0
+    months_served = np.where(
+        enrolled,
+        np.where(pop.exit_month >= 0, pop.exit_month, last_month) - pop.enrol_month + 1,
+        0,
+    )
+    per_month = np.divide(
+        pop.hours_metric, months_served, out=np.zeros(pop.size), where=months_served > 0
+    )
+    return enrolled, per_month
+
+
+def run_parking_index(model: CISModel, last_month: int) -> float:
+    """Parking over everyone served so far, by hours per month in service."""
+    enrolled, per_month = hours_per_month(model, last_month)
+    if not enrolled.any():
+        return 0.0
+    return parking_index(model.population.risk[enrolled], per_month[enrolled])
+
+
+def run_gaming_index(model: CISModel) -> float:
+    """Gaming over every client-month so far."""
+    return gaming_index(
+        model.quality_hours_total, model.client_months, model.config.contract.quality_standard_hours
+    )
+
+
+def pooled_results(model: CISModel) -> tuple[int, float, float]:
+    """People counted, true avoided outcomes and measured outcomes, pooled over every cohort of
+    the primary metric measured so far."""
+    primary = model.config.outcome_metrics[0].name
+    results = [r for r in model.evaluator.results if r.metric == primary]
+    return (
+        int(sum(r.counted for r in results)),
+        float(sum(r.true_avoided for r in results)),
+        float(sum(r.measured_outcomes for r in results)),
+    )
+
+
 # ---------------------------------------------------------------- reporters (time series)
 def report_creaming(model: CISModel) -> float:
     pop = model.population
@@ -80,13 +128,24 @@ def report_estimated_effect(model: CISModel) -> float:
 
 
 def report_measured_effect(model: CISModel) -> float:
-    results = model.evaluator.results
-    return results[-1].measured_effect if results else math.nan
+    """Measured effect per person counted, pooled over the cohorts measured so far (NaN before
+    the first measurement)."""
+    counted, _, measured = pooled_results(model)
+    return measured / counted if counted else math.nan
 
 
 def report_true_effect(model: CISModel) -> float:
-    results = model.evaluator.results
-    return results[-1].true_effect if results else math.nan
+    """True effect per person counted, pooled as the measured one."""
+    counted, true_avoided, _ = pooled_results(model)
+    return true_avoided / counted if counted else math.nan
+
+
+def report_run_parking(model: CISModel) -> float:
+    return run_parking_index(model, model.month)
+
+
+def report_run_gaming(model: CISModel) -> float:
+    return run_gaming_index(model)
 
 
 def report_enrolled_total(model: CISModel) -> int:
@@ -105,8 +164,10 @@ MODEL_REPORTERS = {
     "metric_hours": "month_metric_hours",
     "quality_hours_per_client": "month_quality",
     "creaming_index": report_creaming,
-    "parking_index": report_parking,
-    "gaming_index": report_gaming,
+    "parking_index": report_run_parking,
+    "gaming_index": report_run_gaming,
+    "parking_index_month": report_parking,
+    "gaming_index_month": report_gaming,
     "complaints": "month_complaints",
     "dropouts": "month_dropouts",
     "audits": report_audits,

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from cislab.model.finance import annual_irr
-from cislab.model.indices import creaming_index, gaming_index, parking_index
+from cislab.model.indices import (
+    creaming_index,
+    pooled_results,
+    run_gaming_index,
+    run_parking_index,
+)
 from cislab.model.population import Status
 
 if TYPE_CHECKING:
@@ -25,19 +30,9 @@ def summary(model: CISModel) -> dict[str, Any]:
     pop = model.population
     ledger = model.ledger
     enrolled = pop.enrol_month >= 0
-    months_served = np.where(
-        enrolled,
-        np.where(pop.exit_month >= 0, pop.exit_month, model.month - 1) - pop.enrol_month + 1,
-        0,
-    )
-    per_month = np.divide(
-        pop.hours_metric, months_served, out=np.zeros(pop.size), where=months_served > 0
-    )
     primary = sc.outcome_metrics[0].name
     results = [r for r in model.evaluator.results if r.metric == primary]
-    counted = sum(r.counted for r in results)
-    true_avoided = sum(r.true_avoided for r in results)
-    measured_outcomes = sum(r.measured_outcomes for r in results)
+    counted, true_avoided, measured_outcomes = pooled_results(model)
     payments = ledger.total(payer="state", reason="outcome_payment")
     evaluation_fees = ledger.total(reason="evaluation_fee")
     intermediary_fees = ledger.total(reason="intermediary_fee")
@@ -60,12 +55,8 @@ def summary(model: CISModel) -> dict[str, Any]:
         "refused": int((pop.status == Status.refused).sum()),
         "counted": int(counted),
         "creaming_index": creaming_index(pop.risk, enrolled),
-        "parking_index": parking_index(pop.risk[enrolled], per_month[enrolled])
-        if enrolled.any()
-        else 0.0,
-        "gaming_index": gaming_index(
-            model.quality_hours_total, model.client_months, sc.contract.quality_standard_hours
-        ),
+        "parking_index": run_parking_index(model, model.month - 1),
+        "gaming_index": run_gaming_index(model),
         "true_effect": true_avoided / counted if counted else 0.0,
         "measured_effect": measured_outcomes / counted if counted else 0.0,
         "true_avoided_events": true_avoided,

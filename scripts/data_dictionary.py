@@ -78,14 +78,14 @@ Effects are *avoided* adverse outcomes, so **a positive effect is good**. NaN (t
 knows (each person's outcome with and without the programme); *measured* ones are what the
 evaluator reports and what payments rest on.
 
-**Same name, different quantity (as the code is today; to be unified, issue 11):**
-- `true_effect` and `measured_effect` in `summary.json` are pooled over all cohorts of the
-  primary metric; in the time series they are those of the *last result measured so far* (the
-  last cohort, and the last paid metric when there are several). Default scenario, seed 0:
-  {summary_true_effect} in the summary, {series_true_effect} on the time series' last row.
-- `parking_index` and `gaming_index` in the summary cover the whole run; in the time series,
-  this month's caseload and hours, NaN in months without clients (`mesa.batch_run`, which reads
-  the last step, then reports NaN).
+**One name, one quantity.** The time series (and the DataCollector, and `mesa.batch_run`)
+report `creaming_index`, `parking_index`, `gaming_index`, `true_effect` and `measured_effect`
+with the summary's statistics over the run so far: their last row is the summary (default
+scenario, seed 0: `true_effect` {summary_true_effect} in the summary, {series_true_effect} on
+the time series' last row). The month's own parking and gaming are `parking_index_month` and
+`gaming_index_month`.
+
+**Known gap:**
 - `next_contracts` has no columns at all when no next contract was signed.
 """,
     "fr": """# Dictionnaire des données
@@ -117,15 +117,14 @@ NaN (tables) et `null` (summary.json) signifient « non défini », jamais zéro
 et sans programme) ; les grandeurs *mesurées* (*measured*) sont celles que rapporte
 l'évaluateur et sur lesquelles reposent les paiements.
 
-**Même nom, grandeur différente (état actuel du code ; à unifier, ticket 11) :**
-- `true_effect` et `measured_effect` de `summary.json` sont cumulés sur toutes les cohortes de
-  l'indicateur principal ; dans la série temporelle, ce sont ceux du *dernier résultat mesuré*
-  (la dernière cohorte, et le dernier indicateur payé s'il y en a plusieurs). Scénario par
-  défaut, graine 0 : {summary_true_effect} dans le résumé, {series_true_effect} sur la dernière
-  ligne de la série.
-- `parking_index` et `gaming_index` du résumé portent sur toute la simulation ; dans la série
-  temporelle, sur les bénéficiaires et les heures du mois, NaN les mois sans bénéficiaire
-  (`mesa.batch_run`, qui lit le dernier pas, renvoie alors NaN).
+**Un nom, une grandeur.** La série temporelle (ainsi que le DataCollector et `mesa.batch_run`)
+donne `creaming_index`, `parking_index`, `gaming_index`, `true_effect` et `measured_effect`
+avec les statistiques du résumé sur la simulation jusque-là : leur dernière ligne est le résumé
+(scénario par défaut, graine 0 : `true_effect` {summary_true_effect} dans le résumé,
+{series_true_effect} sur la dernière ligne de la série). Le parking et la manipulation du seul
+mois sont `parking_index_month` et `gaming_index_month`.
+
+**Lacune connue :**
 - `next_contracts` n'a aucune colonne quand aucun contrat suivant n'a été signé.
 """,
 }

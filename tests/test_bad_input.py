@@ -281,7 +281,8 @@ def test_writer_refuses_nan_and_writes_nothing(tmp_path):
         write_run(out, {}, {"timeseries": pd.DataFrame({"parking_index": [np.inf]})})
     assert not out.exists() and list(tmp_path.iterdir()) == []
     # documented nullable columns may be NaN (null in Parquet)
-    write_run(out, {"investor_irr": None}, {"timeseries": pd.DataFrame({"gaming_index": [np.nan]})})
+    nullable = pd.DataFrame({"gaming_index_month": [np.nan]})
+    write_run(out, {"investor_irr": None}, {"timeseries": nullable})
     assert strict_json((out / "summary.json").read_text()) == {"investor_irr": None}
 
 
