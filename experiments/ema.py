@@ -2,8 +2,11 @@
 
 Why: EMA brings exploratory modelling — many-objective robust search, scenario discovery (PRIM,
 CART), its own samplers — that researchers already know. An experiment file maps onto it
-directly: contract terms are levers, everything else (and the seed) are uncertainties, the
-experiment's outputs are outcomes.
+directly: contract terms are levers, everything else is an uncertainty, the experiment's
+outputs are outcomes. The seeds are *replications*, not an uncertainty (a PRIM box restricted
+to "seed 0–0.5" says nothing): every experiment runs once per seed of the experiment file and
+each outcome is the median over them, the statistic `cislab compare` reports. Sampling is
+seeded (`rng`), so the same call gives the same experiments, outcomes and boxes.
 
     from cislab.experiments.ema import ema_model, perform, prim_box
     model = ema_model("scenarios/experiments/levers_and_assumptions.toml")
@@ -56,6 +59,12 @@ def run_for_ema(base: str, months: int, seed: int, outputs: str, **levers: Any) 
     return {k: _float(summary.get(k)) for k in json.loads(outputs)}
 
 
+def median_over_seeds(values: Any) -> float:
+    """An outcome over the replications (seeds): their median, NaN only if all are undefined."""
+    data = np.asarray(values, dtype=float)
+    return float(np.nanmedian(data)) if np.isfinite(data).any() else float("nan")
+
+
 def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
@@ -73,8 +82,8 @@ def ema_model(
             CategoricalParameter,
             Constant,
             IntegerParameter,
-            Model,
             RealParameter,
+            ReplicatorModel,
             ScalarOutcome,
         )
 
@@ -83,7 +92,7 @@ def ema_model(
         base = base or load_scenario(exp.scenario, exp.fixed)
     else:
         exp, base = load_experiment(experiment)
-    model = Model(name, function=run_for_ema)
+    model = ReplicatorModel(name, function=run_for_ema)
     levers, uncertainties = [], []
     for path, factor in exp.factors.items():
         if factor.is_range:
@@ -94,12 +103,11 @@ def ema_model(
         else:
             param = CategoricalParameter(ema_name(path), list(factor.values or []))
         (levers if role(path, factor.role) is Role.lever else uncertainties).append(param)
-    seeds = exp.seed_list
-    uncertainties.append(IntegerParameter(SEED, min(seeds), max(max(seeds), min(seeds) + 1)))
+    model.replications = [{SEED: int(seed)} for seed in exp.seed_list]
     model.uncertainties = uncertainties
     model.levers = levers
     outputs = list(exp.outputs) or ["creaming_index", "public_savings", "investor_irr"]
-    model.outcomes = [ScalarOutcome(o) for o in outputs]
+    model.outcomes = [ScalarOutcome(o, function=median_over_seeds) for o in outputs]
     model.constants = [
         Constant("base", base.model_dump_json()),
         Constant("months", exp.months or 0),
@@ -168,4 +176,29 @@ def prim_box(
         warnings.filterwarnings(
             "ignore", "The inplace keyword in DataFrame.drop", DeprecationWarning
         )
+        _mend_inspect(prim)
         return prim.Prim(prim_inputs(experiments), interesting).find_box()
+
+
+def _mend_inspect(prim: Any) -> None:
+    """`PrimBox.inspect` of EMA 3.0 writes a categorical restriction (a set such as
+    {'operator'}) into a float table, which pandas 3 refuses (TypeError: Invalid value
+    "{'operator'}" for dtype 'float64'). Same method, with a table that holds any value."""
+    box_class = prim.PrimBox
+    if getattr(box_class, "_cislab_mended", False):
+        return
+
+    def _inspect_data(self: Any, i: int, uncs: Any) -> tuple[pd.Series, pd.DataFrame]:
+        p_values = self.p_values[i]
+        stats = self.peeling_trajectory.iloc[i]
+        columns = pd.MultiIndex.from_product([[f"box {i}"], ["min", "max", "qp value", "qp value"]])
+        rows = {}
+        for unc in uncs:
+            qp = [np.nan if p == -1 else p for p in p_values[unc]]
+            rows[unc] = self.box_lims[i][unc].values.tolist() + qp
+        box_lim = pd.DataFrame.from_dict(rows, orient="index", dtype=object)
+        box_lim.columns = columns
+        return stats, box_lim
+
+    box_class._inspect_data = _inspect_data
+    box_class._cislab_mended = True
