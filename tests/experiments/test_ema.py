@@ -79,6 +79,7 @@ def test_a_prim_box_on_the_categorical_lever_inspects_and_repeats(write_experime
     assert np.array_equal(outcomes["creaming_index"], outcomes_again["creaming_index"])
     box = prim_box(experiments, outcomes, "creaming_index", quantile=0.5)
     stats, table = box.inspect(style="data")[0]
+    assert 0 < stats["density"] <= 1
     assert list(table.index) == ["contract__selection"]
     assert table.iloc[0, 0] == {"operator"}  # creaming lives where the operator selects
     again_box = prim_box(again, outcomes_again, "creaming_index", quantile=0.5)
