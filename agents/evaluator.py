@@ -46,10 +46,13 @@ class CohortResult:
     measured_effect: float
     true_effect: float
     measured_outcomes: float
-    true_avoided: float
+    true_avoided: float  # over the people counted (set beside measured_outcomes: the bias)
     priced_outcomes: float
     passed: bool
     paid: float = 0.0
+    # True avoided outcomes of everyone the cohort enrolled, whatever the counting rule: a true
+    # quantity (public savings) must not change when the contract counts only completers.
+    true_avoided_served: float = 0.0
 
     @property
     def relative_change(self) -> float:
@@ -132,7 +135,30 @@ class Evaluator(mesa.Agent):
             true_avoided=float((y0 - y1).sum()),
             priced_outcomes=float((tiers * (cf - y1)).sum()),
             passed=passes(metric.threshold_kind, metric.threshold, cf_sum, y_sum, n),
+            true_avoided_served=self._true_avoided_served(cohort, k, metric, idx, y0 - y1, spill),
         )
+
+    def _true_avoided_served(
+        self,
+        cohort: int,
+        k: int,
+        metric: OutcomeMetric,
+        counted: np.ndarray,
+        avoided: np.ndarray,
+        spill: np.ndarray,
+    ) -> float:
+        """True avoided outcomes over everyone the cohort enrolled. The same fixed draws as the
+        counted people's (common random numbers), so where the counted are the enrolled — the
+        `enrolled` rule, or an RCT's arm, whose never-served members avoid nothing — it equals
+        their sum exactly (outcomes are whole events)."""
+        pop = self.model.population
+        served = np.flatnonzero((pop.cohort == cohort) & (pop.enrol_month >= 0))
+        missing = np.setdiff1d(served, counted, assume_unique=True)
+        total = float(avoided[pop.enrol_month[counted] >= 0].sum())
+        if missing.size:
+            y1, y0 = self.outcomes(k, metric, missing, spill, treated=True)
+            total += float((y0 - y1).sum())
+        return total
 
     def outcomes(
         self, k: int, metric: OutcomeMetric, idx: np.ndarray, spill: np.ndarray, treated: bool

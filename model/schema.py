@@ -63,8 +63,10 @@ class ReferralRule(StrEnum):
 
 
 class Counting(StrEnum):
-    enrolled = "enrolled"  # whole cohort counted, dropouts included (Peterborough)
+    enrolled = "enrolled"  # everyone who enrolled, drop-outs included
     completers = "completers"  # only those who finished the service spell
+    # Peterborough counted every eligible release, engaged or not: a whole-cohort rule is not
+    # modelled yet (issue 12). Public savings count everyone served under either rule.
 
 
 class Text(Strict):

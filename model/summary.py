@@ -40,7 +40,9 @@ def summary(model: CISModel) -> dict[str, Any]:
     invested = ledger.total(payer="investor")
     returned = ledger.total(payee="investor")
     public_cost = payments + evaluation_fees
-    public_savings = true_avoided * sc.state.cost_per_event
+    # A true quantity: over everyone served, whatever the contract counts (issue 12).
+    avoided_served = sum(r.true_avoided_served for r in results)
+    public_savings = avoided_served * sc.state.cost_per_event
     out = {
         "scenario": sc.meta.name,
         "seed": model.seed,
@@ -59,7 +61,7 @@ def summary(model: CISModel) -> dict[str, Any]:
         "gaming_index": run_gaming_index(model),
         "true_effect": true_avoided / counted if counted else 0.0,
         "measured_effect": measured_outcomes / counted if counted else 0.0,
-        "true_avoided_events": true_avoided,
+        "true_avoided_events": avoided_served,
         "measured_outcomes": measured_outcomes,
         "cohorts_measured": len(results),
         "guarantee_payments": ledger.total(reason="guarantee_payment"),
@@ -73,7 +75,9 @@ def summary(model: CISModel) -> dict[str, Any]:
         "public_cost": public_cost,
         "public_savings": public_savings,
         "net_public_benefit": public_savings - public_cost,
-        "cost_per_avoided_event": _finite(public_cost / true_avoided) if true_avoided > 0 else None,
+        "cost_per_avoided_event": _finite(public_cost / avoided_served)
+        if avoided_served > 0
+        else None,
         "investor_invested": invested,
         "investor_returned": returned,
         # null when no rate is defined (nothing invested, or no rate zeroes the flows): finance.py
