@@ -38,17 +38,18 @@ def money(
     symbol = SYMBOLS.get(currency, currency + " ")
     sign = "−" if value < 0 else ""
     v = abs(value)
+    unit = ""
     if compact and v >= 1_000_000:
         d = decimals_for(v / 1_000_000, 6) if exact else 2
-        body = _group(v / 1_000_000, d) + tr("fmt.million")
+        body, unit = _group(v / 1_000_000, d), tr("fmt.million")
     elif compact and v >= 10_000:
         d = decimals_for(v / 1000, 3) if exact else 0
-        body = _group(v / 1000, d) + tr("fmt.thousand")
+        body, unit = _group(v / 1000, d), tr("fmt.thousand")
     else:
         body = _group(v, 0)
-    if language() == "fr":
-        return f"{sign}{body} {symbol}"
-    return f"{sign}{symbol}{body}"
+    if language() == "fr":  # French typography: "15 k€", "2,93 M£", but "1 234 €"
+        return f"{sign}{body}{unit}{symbol}" if unit else f"{sign}{body} {symbol}"
+    return f"{sign}{symbol}{body}{unit}"
 
 
 def pct(value: float | None, decimals: int = 0, signed: bool = False) -> str:

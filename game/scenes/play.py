@@ -247,7 +247,8 @@ class PlayScene(Scene):
                     quality=fmt.num(rep["quality"], 2),
                     pressure=fmt.pct(rep["pressure"]),
                 )
-            lines.append(f"<b>{self.role_name(role)}</b> ({tr('play.model_plays')}): {body}")
+            who = tr("play.model_plays")
+            lines.append(tr("play.report_line", role=self.role_name(role), who=who, body=body))
         return "<br>".join(lines) or tr("play.all_human")
 
     def _log_html(self) -> str:

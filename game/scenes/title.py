@@ -215,7 +215,8 @@ class RolesScene(Scene):
         )
         n = len(self.humans)
         order = " → ".join(payer.role_name(r, case) for r in ROLES if r in self.humans)
-        summary = tr("roles.hotseat", n=n, order=order) if n else tr("roles.all_model")
+        key = "roles.hotseat_one" if n == 1 else "roles.hotseat"
+        summary = tr(key, n=n, order=order) if n else tr("roles.all_model")
         self.label("summary", Rect(24, 580, 1230, 30), summary, "@muted")
         self.button("back", Rect(24, 650, 180, 46), tr("ui.back"))
         self.button("next", Rect(976, 650, 280, 46), tr("roles.to_contract"), cls="@primary")
