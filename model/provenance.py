@@ -78,10 +78,15 @@ def git_commit() -> str | None:
     return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
+NOT_INPUTS = ("sources", "validation", "validation_note")  # what documents a scenario
+
+
 def scenario_sha256(config: Scenario) -> str:
     """Hash of the validated scenario as run (overrides applied): two runs with the same hash
-    and seed ran the same inputs."""
-    text = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    and seed ran the same inputs. Citations and published figures are left out: editing a
+    source's wording does not change what ran, so it must not change the run's identity."""
+    data = config.model_dump(mode="json", exclude=set(NOT_INPUTS))
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

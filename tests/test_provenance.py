@@ -82,3 +82,14 @@ def test_a_sweeps_parquet_parts_carry_its_provenance(tmp_path):
         assert meta["design_hash"] == manifest["design_hash"]
         assert meta["versions"] == manifest["versions"]
         assert meta["seeds"] == [0, 1]
+
+
+def test_the_scenario_hash_ignores_citations_but_not_inputs():
+    from cislab.model.scenarios import load_scenario
+
+    base = load_scenario("default")
+    cited = base.model_copy(update={"sources": {**base.sources, "x": "another wording"}})
+    assert scenario_sha256(cited) == scenario_sha256(base)
+    assert scenario_sha256(load_scenario("default", {"contract.audit_rate": 0.9})) != (
+        scenario_sha256(base)
+    )
