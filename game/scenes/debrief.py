@@ -594,6 +594,9 @@ class DebriefScene(Scene):
         if event.key == pygame.K_x:
             self._export_or_say()
             return True
+        if event.key == pygame.K_e:  # as on the play screen: explore the design seen here
+            self.app.stack.push(make("explore", self.app, self.session.base, self.session.terms))
+            return True
         return False
 
     def _export_or_say(self) -> None:

@@ -232,6 +232,9 @@ def _tilde(path: Path) -> str:
         return str(path)
 
 
+HELP_KEYS = 16  # help.key1 … help.key16 in the translation files
+
+
 class HelpScene(Scene):
     name = "help"
     overlay = True
@@ -245,13 +248,12 @@ class HelpScene(Scene):
         pygame.draw.rect(surface, (26, 39, 54), box, border_radius=10)
         pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=10)
         text.draw(surface, tr("help.title"), (230, 80), 28, bold=True)
-        y = 130
-        for i in range(1, 15):
-            key = f"help.key{i}"
-            keys, _, what = tr(key).partition("|")
+        y = 126
+        for i in range(1, HELP_KEYS + 1):  # 16 rows of 30 px end above the close button
+            keys, _, what = tr(f"help.key{i}").partition("|")
             text.draw(surface, keys, (230, y), 17, (127, 212, 255), bold=True)
             text.draw(surface, what, (470, y), 17, max_width=580)
-            y += 34
+            y += 30
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if name == "close" and event.type == pygame_gui.UI_BUTTON_PRESSED:

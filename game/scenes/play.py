@@ -348,11 +348,18 @@ class PlayScene(Scene):
             self.open_explore()
         elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
             self.app.change_speed(1)
+            self._show_status()
         elif k in (pygame.K_MINUS, pygame.K_KP_MINUS):
             self.app.change_speed(-1)
+            self._show_status()
         else:
             return False
         return True
+
+    def _show_status(self) -> None:
+        """The status line names the speed: it changes when the speed does, not a month later."""
+        if "status" in self.ui:
+            self.ui["status"].set_text(self._status())
 
     def on_mouse(self, event: pygame.event.Event, pos: tuple[int, int]) -> None:
         person = self.field.person_at(pos)
