@@ -1,7 +1,8 @@
 """Explore mode's engine: one design run over several seeds, summarised for the bars.
 
-Why several seeds: one run's noise would make a lever look decisive; the bars show the mean and
-the range across seeds. Results are cached by design, so moving a slider back is instant.
+Why several seeds: one run's noise would make a lever look decisive; the bars show the median
+and the range across seeds — the median, as `cislab compare` reports, so the two agree.
+Results are cached by design, so moving a slider back is instant.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class WhatIf:
         self._cache = _CACHE
 
     def evaluate(self, overrides: Mapping[str, Any]) -> dict[str, tuple[float, float, float]]:
-        """Mean, min and max of each output over the seeds (NaN where undefined)."""
+        """Median, min and max of each output over the seeds (NaN where undefined)."""
         key = (self._key, self.seeds, *sorted((k, repr(v)) for k, v in overrides.items()))
         if key not in self._cache:
             if len(self._cache) >= CACHE_SIZE:
@@ -54,7 +55,7 @@ class WhatIf:
                 )
                 ok = vals[np.isfinite(vals)]
                 out[name] = (
-                    (float(ok.mean()), float(ok.min()), float(ok.max()))
+                    (float(np.median(ok)), float(ok.min()), float(ok.max()))
                     if ok.size
                     else (math.nan,) * 3
                 )

@@ -276,9 +276,11 @@ EXPLORE_LEVERS = (
     "contract.representative_cohort",
     "contract.cap_at_savings",
     "contract.price_per_outcome",
+    "contract.max_payment",  # the cap that hides what weak evaluation costs, until it is raised
     "contract.threshold",
     "contract.audit_rate",
 )
+ROW = 36  # px per lever row: 9 levers and 5 assumptions fit above the buttons
 RERUN_DELAY = 0.15
 BASE_COLOUR = (130, 145, 165)
 CURRENT_COLOUR = (40, 180, 170)
@@ -331,7 +333,7 @@ class ExploreScene(Scene):
                 self.label("assumptions", Rect(24, y, 480, 32), tr("explore.assumptions"), "@h2")
                 y += 32
             lever_rows.add_row(self, lv, 24, y, 480, self.values[lv.path], self.currency)
-            y += 38
+            y += ROW
         self.button("reset", Rect(24, 670, 230, 40), tr("explore.reset"))
         self.button("back", Rect(274, 670, 230, 40), tr("ui.back"), cls="@primary")
 

@@ -41,3 +41,22 @@ def test_e_opens_explore_mode_from_the_debrief(make_app):
     d.key(pygame.K_e)
     d.pump(2)
     assert d.scene.name == "explore"
+
+
+def test_explore_offers_the_maximum_payment_and_shows_medians():
+    """Issue 11: without a maximum-payment slider the cost of weak evaluation hid behind the
+    cap; explore showed means of 4 runs where `compare` shows medians."""
+    import numpy as np
+    from cislab.game.scenes.overlays import EXPLORE_LEVERS
+    from cislab.game.whatif import SEEDS, WhatIf
+    from cislab.model.api import run
+
+    assert "contract.max_payment" in EXPLORE_LEVERS
+    shown = WhatIf("default").evaluate({"contract.max_payment": 3_000_000.0})
+    values = [
+        run("default", seed=s, overrides={"contract.max_payment": 3_000_000.0}).summary[
+            "outcome_payments"
+        ]
+        for s in SEEDS
+    ]
+    assert shown["outcome_payments"] == (np.median(values), min(values), max(values))
