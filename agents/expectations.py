@@ -9,6 +9,7 @@ and no agent has to ask the model (which would tie `agents/` and `model/` in a l
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from cislab.model.contract import ContractState
@@ -16,6 +17,9 @@ from cislab.model.outcomes import expected_events
 from cislab.model.schema import Evaluation, Metric, OutcomeMetric, Scenario, ThresholdKind
 from cislab.model.terms import effect_size
 from scipy.stats import norm
+
+if TYPE_CHECKING:
+    from cislab.model.cis_model import CISModel
 
 COMPLAINT_AUDIT_WEIGHT = 5.0
 
@@ -91,3 +95,12 @@ def audit_probability(rate: float, complaints: int, caseload: int) -> float:
         return 0.0
     per_client = complaints / max(caseload, 1)
     return min(1.0, rate * (1.0 + COMPLAINT_AUDIT_WEIGHT * per_client))
+
+
+def audit_chance_this_month(model: CISModel) -> float:
+    """`audit_probability` on what is known when this month's audit is drawn: last month's
+    complaints and caseload (this month's service has not happened yet). One place for the
+    payer's draw, the operator's expected fine and the model's report."""
+    return audit_probability(
+        model.config.contract.audit_rate, model.complaints_last_month, model.caseload_last_month
+    )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from cislab.agents.expectations import audit_probability, trigger_probability
+from cislab.agents.expectations import audit_chance_this_month, trigger_probability
 from cislab.model.outcomes import events_slope, expected_events
 from cislab.model.population import Status, shifted
 from cislab.model.schema import Evaluation, Metric, OutcomeMetric
@@ -370,11 +370,7 @@ class Operator(mesa.Agent):
             * (1.0 - np.exp(-2.0 * q / reference))
         )
         shortfall = np.maximum(0.0, 1.0 - q / standard) if standard > 0 else np.zeros_like(q)
-        model = self.model
-        chance = audit_probability(
-            c.audit_rate, model.complaints_last_month, model.caseload_last_month
-        )
-        fine = chance * c.audit_detection * c.audit_penalty * shortfall
+        fine = audit_chance_this_month(self.model) * c.audit_detection * c.audit_penalty * shortfall
         metric_budgets = budget - q * clients
         levels = water_levels(amplitude, rate, metric_budgets * months)
         top = amplitude * rate

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from cislab.agents.expectations import audit_probability
+from cislab.agents.expectations import audit_chance_this_month
 from cislab.model.schema import ReferralRule, Selection
 
 if TYPE_CHECKING:
@@ -58,10 +58,7 @@ class State(mesa.Agent):
         if clients.size == 0 or c.quality_standard_hours <= 0:
             return
         ordered, self.audit_ordered = self.audit_ordered, False
-        chance = audit_probability(
-            c.audit_rate, model.complaints_last_month, model.caseload_last_month
-        )
-        if not ordered and model.rng.random() >= chance:
+        if not ordered and model.rng.random() >= audit_chance_this_month(model):
             return
         self.audits += 1
         shortfall = max(0.0, 1.0 - quality / c.quality_standard_hours)

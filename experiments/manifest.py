@@ -19,7 +19,7 @@ from typing import Any
 
 from cislab.experiments.plan import Plan
 from cislab.experiments.spec import ExperimentError
-from cislab.model.provenance import git_commit, versions
+from cislab.model.provenance import code_identity, git_commit, versions
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -32,7 +32,6 @@ def now() -> str:
 def provenance(plan: Plan) -> dict[str, Any]:
     """What every Parquet part of a sweep carries in its schema metadata (key `cislab`): the
     code, the versions and the design, so a part copied away still says where it comes from."""
-    commit = git_commit()
     return {
         "format": FORMAT,
         "kind": plan.kind,
@@ -40,10 +39,7 @@ def provenance(plan: Plan) -> dict[str, Any]:
         "design_hash": plan.design_hash(),
         "scenario_hash": plan.scenario_hash(),
         "seeds": [int(s) for s in plan.seeds],
-        "cislab_version": versions().get("cislab"),
-        "git_commit": commit,
-        "git_dirty": None if commit is None else commit.endswith("+dirty"),
-        "versions": dict(versions()),
+        **code_identity(),
     }
 
 

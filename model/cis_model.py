@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 from cislab.agents import Beneficiary, Evaluator, Investor, Operator, State
 from cislab.agents.evaluator import CohortResult
-from cislab.agents.expectations import audit_probability
+from cislab.agents.expectations import audit_chance_this_month
 from cislab.model.after_contract import AFTER_REPORTERS, AfterContract
 from cislab.model.budget import check_budget, comparison_pool_size
 from cislab.model.contract import ContractState
@@ -298,15 +298,7 @@ class CISModel(mesa.Model):
         if self.month == sc.contract_months - 1:
             self.investor.settle_guarantee()
 
-    def payment_for(self, result: CohortResult) -> float:
-        """Price × metric weight × priced outcomes (never negative), before caps."""
-        return self.contract.payment_for(result)
-
     # ------------------------------------------------------------------ events
-    def terminate(self, reason: str) -> None:
-        """Early termination (for front ends: a facilitator's event)."""
-        self.contract.terminate(reason, self.month)
-
     @property
     def cancelled_cohorts(self) -> list[int]:
         """Cohorts (from 0) whose enrolment had not begun when the contract ended early: they
@@ -316,15 +308,9 @@ class CISModel(mesa.Model):
         c = self.config.contract
         return [k for k in range(c.cohorts) if k * c.cohort_months >= self.termination_month]
 
-    def stop_service(self, reason: str) -> None:
-        """The service stops now (for front ends)."""
-        self.contract.stop_service(reason, self.month, self.population)
-
     def audit_probability(self) -> float:
         """Chance of an audit this month under the contract's rule (see `agents.expectations`)."""
-        return audit_probability(
-            self.config.contract.audit_rate, self.complaints_last_month, self.caseload_last_month
-        )
+        return audit_chance_this_month(self)
 
     # ------------------------------------------------------------------ people
     def beneficiary(self, index: int) -> Beneficiary:

@@ -95,9 +95,20 @@ def run_id(config: Scenario, seed: int) -> str:
     return f"{config.meta.name}-{scenario_sha256(config)[:10]}-s{seed}"
 
 
+def code_identity() -> dict[str, Any]:
+    """Which code ran: CIS Lab's version, the git commit and dirty flag, library versions (the
+    part of a run's and of a sweep's provenance they share)."""
+    commit = git_commit()
+    return {
+        "cislab_version": versions().get("cislab"),
+        "git_commit": commit,
+        "git_dirty": None if commit is None else commit.endswith("+dirty"),
+        "versions": dict(versions()),
+    }
+
+
 def record(config: Scenario, seed: int, overrides: Mapping[str, Any] | None = None) -> dict:
     """The provenance of one run, as plain JSON values."""
-    commit = git_commit()
     return {
         "format": FORMAT,
         "run_id": run_id(config, seed),
@@ -105,10 +116,7 @@ def record(config: Scenario, seed: int, overrides: Mapping[str, Any] | None = No
         "scenario_sha256": scenario_sha256(config),
         "seed": int(seed),
         "overrides": {str(k): _plain(v) for k, v in sorted((overrides or {}).items())},
-        "cislab_version": versions().get("cislab"),
-        "git_commit": commit,
-        "git_dirty": None if commit is None else commit.endswith("+dirty"),
-        "versions": versions(),
+        **code_identity(),
     }
 
 

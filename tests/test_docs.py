@@ -66,7 +66,7 @@ def test_reference_rows_state_type_range_default_and_readers() -> None:
     audit = rows["contract.audit_rate"]
     assert "per month" in audit and "0 ≤ x ≤ 1" in audit and "`0.25`" in audit
     assert "fraction of 1" in rows["contract.savings_share"]  # a Fraction without its own unit
-    assert "`model/cis_model.py: CISModel.audit_probability`" in audit
+    assert "`agents/expectations.py: audit_chance_this_month`" in audit  # the one reader
     assert "`agents/state.py: State.referrals`" in rows["state.referral_rule"]
     assert "`agents/state.py: State.audit`" in rows["contract.audit_penalty"]  # via c = …contract
     assert "`agents/evaluator.py: Evaluator.outcomes`" in rows["contract.metrics[].effect_scale"]

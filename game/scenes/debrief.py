@@ -583,7 +583,7 @@ class DebriefScene(Scene):
         if name == "export":
             self._export_or_say()
         elif name == "explore":
-            self.app.stack.push(make("explore", self.app, self.session.base, self.session.terms))
+            self._explore()
         elif name == "again":
             self.app.session = None
             self.app.stack.replace(make("title", self.app))
@@ -594,10 +594,14 @@ class DebriefScene(Scene):
         if event.key == pygame.K_x:
             self._export_or_say()
             return True
-        if event.key == pygame.K_e:  # as on the play screen: explore the design seen here
-            self.app.stack.push(make("explore", self.app, self.session.base, self.session.terms))
+        if event.key == pygame.K_e:  # as on the play screen
+            self._explore()
             return True
         return False
+
+    def _explore(self) -> None:
+        """Explore mode on the design this debrief is about."""
+        self.app.stack.push(make("explore", self.app, self.session.base, self.session.terms))
 
     def _export_or_say(self) -> None:
         """Export; a folder that cannot be written is a message on screen, the game goes on."""
