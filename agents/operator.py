@@ -421,18 +421,22 @@ class Operator(mesa.Agent):
         model = self.model
         if not self.active or not model.contract.delivering(model.month):
             return
-        p = self.params
-        due = (
-            p.caseworkers * p.staff_cost_per_worker_month
-            + p.fixed_costs_month
-            + caseload * p.cost_per_place_month
-        )
+        due = self.month_cost(caseload)
         cash = model.ledger.balance("operator")
         paid = min(due, cash)
         model.ledger.pay(model.month, "operator", "economy", paid, "service_costs")
         if paid + 1e-6 < due:
             self.active = False
             model.contract.stop_service("operator_insolvent", model.month, model.population)
+
+    def month_cost(self, caseload: int) -> float:
+        """What a month of delivery costs with `caseload` clients: staff, overheads, places."""
+        p = self.params
+        return (
+            p.caseworkers * p.staff_cost_per_worker_month
+            + p.fixed_costs_month
+            + caseload * p.cost_per_place_month
+        )
 
     def monthly_cost(self) -> float:
         """Its budget for a month of delivery at full capacity (what it asks funders for)."""

@@ -26,7 +26,8 @@ class State(mesa.Agent):
     def __init__(self, model: CISModel) -> None:
         super().__init__(model)
         self.params = model.config.state
-        self.paid = 0.0
+        self.paid = 0.0  # outcome payments
+        self.funded = 0.0  # ordinary funding of a public service
         self.audits = 0
         self.fines = 0.0
         self.audit_ordered = False  # an audit decided outside the random schedule
@@ -85,6 +86,16 @@ class State(mesa.Agent):
         if paid > 0:
             model.ledger.pay(model.month, "state", "operator", paid, "outcome_payment")
             self.paid += paid
+        return paid
+
+    def fund_service(self, cost: float) -> float:
+        """Ordinary funding (`contract.kind = "public"`): pay the operator the month's cost of
+        service, as far as the budget line allows — no investor advances it, no result is paid."""
+        model = self.model
+        paid = min(cost, model.ledger.balance("state"))
+        if paid > 0:
+            model.ledger.pay(model.month, "state", "operator", paid, "service_funding")
+            self.funded += paid
         return paid
 
     def pay_evaluation(self, fee: float) -> None:

@@ -25,9 +25,10 @@ from cislab.model.contract import ContractState
 from cislab.model.indices import MODEL_REPORTERS
 from cislab.model.intake import run_intake
 from cislab.model.ledger import Ledger
+from cislab.model.ledger_view import LedgerView
 from cislab.model.population import ComparisonPool, build_population, risk_logit_moments
 from cislab.model.scenarios import ScenarioError, load_scenario
-from cislab.model.schema import Scenario
+from cislab.model.schema import ContractKind, Scenario
 from cislab.model.service import deliver
 from cislab.model.terms import PublicStats, passes
 from cislab.model.truth import WorldTruth
@@ -41,6 +42,8 @@ class CISModel(mesa.Model):
         rng: seed (int) or numpy Generator, as for any Mesa model.
         months: months to run; defaults to the contract's length.
         overrides: dotted-path overrides, e.g. {"contract.audit_rate": 0.5}.
+        ledger: the world's ledger seen by a later contract of a world of contracts (its
+            parties' accounts already funded by the world); None for a contract of its own.
         **params: the same overrides as flat keywords (`contract__audit_rate=0.5` or, via
             `mesa.batch_run`, `**{"contract.audit_rate": 0.5}`).
     """
@@ -51,6 +54,8 @@ class CISModel(mesa.Model):
         rng: int | np.random.Generator | None = None,
         months: int | None = None,
         overrides: Mapping[str, Any] | None = None,
+        *,
+        ledger: Ledger | LedgerView | None = None,
         **params: Any,
     ) -> None:
         super().__init__(rng=rng)
@@ -78,7 +83,7 @@ class CISModel(mesa.Model):
             sc, comparison_pool_size(sc), np.random.default_rng([self.seed, 2])
         )
 
-        self.ledger = Ledger(
+        self.ledger = ledger or Ledger(
             {
                 "state": sc.state.budget,
                 "investor": sc.investor.capital,
@@ -115,7 +120,7 @@ class CISModel(mesa.Model):
             if gains[0] > 0
             else sum(m.weight for m in sc.outcome_metrics)
         )
-        if self.investor.decide_to_fund():
+        if self.publicly_funded or self.investor.decide_to_fund():
             self.sign()
         self.after = AfterContract(self) if sc.after_months > 0 else None
         reporters = MODEL_REPORTERS if self.after is None else MODEL_REPORTERS | AFTER_REPORTERS
@@ -162,6 +167,11 @@ class CISModel(mesa.Model):
     @property
     def signed(self) -> bool:
         return self.contract.signed
+
+    @property
+    def publicly_funded(self) -> bool:
+        """Run from the payer's ordinary budget (`contract.kind = "public"`), not by investors."""
+        return self.config.contract.kind == ContractKind.public
 
     @property
     def terminated(self) -> str | None:
@@ -220,7 +230,8 @@ class CISModel(mesa.Model):
         if self.signed:
             if self.month == self.config.context.policy_change_month:
                 self.contract.terminate("policy_change", self.month)
-            self.investor.step()
+            if not self.publicly_funded:
+                self.investor.step()
             self.operator.hear_governance()
             if self.enrolling:
                 run_intake(self)
@@ -228,6 +239,8 @@ class CISModel(mesa.Model):
             if self.delivering:
                 self.state.audit(clients, quality)
                 deliver(self, clients, hours, quality)
+                if self.publicly_funded:  # ordinary funding: the payer pays the month's service
+                    self.state.fund_service(self.operator.month_cost(clients.size))
                 self.operator.pay_costs(clients.size)
             self.last_clients, self.last_hours = clients, hours
             self.caseload = int(clients.size)
@@ -290,6 +303,8 @@ class CISModel(mesa.Model):
             max(r.measured_outcomes, 0.0) for r in self.evaluator.results if r.metric == primary
         )
         savings = measured * sc.state.cost_per_event
+        if self.publicly_funded:  # observed, never paid for
+            due_now = []
         for result in due_now:
             paid = self.state.pay_outcomes(self.contract.payment_for(result), savings)
             result.paid += paid

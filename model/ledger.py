@@ -30,9 +30,14 @@ class Ledger:
     amounts: list[float] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     balances: dict[str, float] = field(init=False)
+    # Balances rebuilt from the entries checked so far: `imbalance()` is called every month of
+    # every contract of a world, so it adds the new entries rather than replaying them all.
+    _rebuilt: dict[str, float] = field(init=False, repr=False)
+    _checked: int = field(init=False, default=0, repr=False)
 
     def __post_init__(self) -> None:
         self.balances = defaultdict(float, self.opening)
+        self._rebuilt = defaultdict(float, self.opening)
 
     def pay(self, month: int, payer: str, payee: str, amount: float, reason: str) -> float:
         """Record a payment; returns the amount (0 payments are not recorded)."""
@@ -59,6 +64,7 @@ class Ledger:
             raise LedgerError(f"cannot open {party!r} with {amount!r}")
         self.opening[party] = float(amount)
         self.balances[party] += float(amount)
+        self._rebuilt[party] += float(amount)
 
     def balance(self, party: str) -> float:
         return float(self.balances[party])
@@ -66,10 +72,14 @@ class Ledger:
     def imbalance(self) -> float:
         """Largest gap between tracked balances and balances rebuilt from entries, plus any
         money created or destroyed (the sum of all balances must equal the sum of openings)."""
-        rebuilt: dict[str, float] = defaultdict(float, self.opening)
-        for payer, payee, amount in zip(self.payers, self.payees, self.amounts, strict=True):
+        rebuilt = self._rebuilt
+        start = self._checked
+        for payer, payee, amount in zip(
+            self.payers[start:], self.payees[start:], self.amounts[start:], strict=True
+        ):
             rebuilt[payer] -= amount
             rebuilt[payee] += amount
+        self._checked = len(self.amounts)
         parties = set(rebuilt) | set(self.balances)
         gap = max((abs(rebuilt[p] - self.balances[p]) for p in parties), default=0.0)
         created = abs(math.fsum(self.balances.values()) - math.fsum(self.opening.values()))

@@ -84,8 +84,10 @@ NOT_INPUTS = ("sources", "validation", "validation_note")  # what documents a sc
 def scenario_sha256(config: Scenario) -> str:
     """Hash of the validated scenario as run (overrides applied): two runs with the same hash
     and seed ran the same inputs. Citations and published figures are left out: editing a
-    source's wording does not change what ran, so it must not change the run's identity."""
-    data = config.model_dump(mode="json", exclude=set(NOT_INPUTS))
+    source's wording does not change what ran, so it must not change the run's identity. Values
+    left at their defaults are left out too: a new lever whose default keeps results as they were
+    keeps every run's identity (the code's version, recorded beside it, says which defaults)."""
+    data = config.model_dump(mode="json", exclude=set(NOT_INPUTS), exclude_defaults=True)
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -62,6 +62,11 @@ class ReferralRule(StrEnum):
     need_first = "need_first"
 
 
+class ContractKind(StrEnum):
+    outcome = "outcome"  # outcome-based: investors advance costs, the payer pays for results
+    public = "public"  # ordinary policy ("droit commun"): the payer funds the service as it runs
+
+
 class Counting(StrEnum):
     enrolled = "enrolled"  # everyone who enrolled, drop-outs included
     completers = "completers"  # only those who finished the service spell
@@ -1132,6 +1137,15 @@ class Contract(Strict):
     """The contract's terms: metric, selection, evaluation, triggers, prices, caps, audits,
     calendar."""
 
+    kind: ContractKind = Field(
+        ContractKind.outcome,
+        description=(
+            "`outcome`: a social impact contract (investors advance the costs, the payer pays for "
+            "measured results). `public`: the programme funded from the payer's ordinary budget "
+            "(fee for service, no investor, no outcome payment; results are still observed) — how "
+            "a territory that adopts the programme runs it after a contract."
+        ),
+    )
     metric: Metric = Field(
         Metric.binary,
         description=(

@@ -1,0 +1,118 @@
+"""A later contract's window onto the world's one ledger.
+
+Why a view rather than a ledger per contract: money is conserved across the whole world only if
+every payment of every contract is an entry of one ledger. A contract's agents still say
+"investor", "operator" and "state" — the same code runs the first contract and every later one —
+and the view renames those parties to the world's accounts (`investor#3`, `operator#3`, the
+territory's payer `territory:12`) and moves the contract's months onto the world's calendar.
+Reading through the view (balances, totals, flows, the entry table) gives exactly what a
+stand-alone contract would see, so the contract's outputs keep their meaning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from cislab.model.ledger import Ledger
+
+
+FUNDING_REASONS = frozenset({"contract_funding", "contract_closing"})
+"""Transfers between the world and a contract's accounts when it opens and closes: the world's
+side of a contract's opening balances, invisible from inside the contract."""
+
+
+class LedgerView:
+    """The parties of one contract, named as its agents name them, on the world's ledger.
+
+    Every party maps to an account of this contract alone (`investor#3`, `state#3`…), so the
+    entries of the contract are exactly those touching one of its accounts.
+    """
+
+    def __init__(self, ledger: Ledger, accounts: Mapping[str, str], month_offset: int) -> None:
+        self.world = ledger
+        self.accounts = dict(accounts)  # contract's name → world account
+        self.names = {world: own for own, world in self.accounts.items()}
+        if len(self.names) != len(self.accounts):
+            raise ValueError("each party of a contract needs an account of its own")
+        self.offset = int(month_offset)
+        self._entries: list[int] = []  # indices of this contract's entries in the world ledger
+        self._seen = 0
+
+    def account(self, party: str) -> str:
+        """The world's account of a party of this contract."""
+        return self.accounts[party]
+
+    def pay(self, month: int, payer: str, payee: str, amount: float, reason: str) -> float:
+        return self.world.pay(
+            month + self.offset, self.account(payer), self.account(payee), amount, reason
+        )
+
+    def balance(self, party: str) -> float:
+        return self.world.balance(self.account(party))
+
+    def imbalance(self) -> float:
+        return self.world.imbalance()
+
+    def _sync(self) -> list[int]:
+        """Index the world's new entries that belong to this contract (checked once each)."""
+        w, names = self.world, self.names
+        for i in range(self._seen, len(w.amounts)):
+            if (w.payers[i] in names or w.payees[i] in names) and (
+                w.reasons[i] not in FUNDING_REASONS
+            ):
+                self._entries.append(i)
+        self._seen = len(w.amounts)
+        return self._entries
+
+    def _rows(self):
+        w, names = self.world, self.names
+        for i in self._sync():
+            yield (
+                w.months[i] - self.offset,
+                names.get(w.payers[i], w.payers[i]),
+                names.get(w.payees[i], w.payees[i]),
+                w.amounts[i],
+                w.reasons[i],
+            )
+
+    def total(
+        self, payer: str | None = None, payee: str | None = None, reason: str | None = None
+    ) -> float:
+        """Sum of this contract's entries matching every given field."""
+        return float(
+            sum(
+                a
+                for _m, p, q, a, r in self._rows()
+                if (payer is None or p == payer)
+                and (payee is None or q == payee)
+                and (reason is None or r == reason)
+            )
+        )
+
+    def flows(self, party: str, months: int) -> np.ndarray:
+        """Net cash flow of a party per month of this contract (in minus out), for IRR."""
+        out = np.zeros(months + 1)
+        for m, p, q, a, _r in self._rows():
+            if m > months:
+                continue
+            if q == party:
+                out[m] += a
+            if p == party:
+                out[m] -= a
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """This contract's entries, in its own months and party names."""
+        rows = list(self._rows())
+        return pd.DataFrame(
+            {
+                "month": np.asarray([r[0] for r in rows], np.int32),
+                "payer": pd.Series([r[1] for r in rows], dtype="string"),
+                "payee": pd.Series([r[2] for r in rows], dtype="string"),
+                "amount": np.asarray([r[3] for r in rows], np.float64),
+                "reason": pd.Series([r[4] for r in rows], dtype="string"),
+            }
+        )
