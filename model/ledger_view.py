@@ -15,9 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-
 from cislab.model.ledger import Ledger
-
 
 FUNDING_REASONS = frozenset({"contract_funding", "contract_closing"})
 """Transfers between the world and a contract's accounts when it opens and closes: the world's
