@@ -157,8 +157,8 @@ class Operator(mesa.Agent):
         """Expected euros per extra measured outcome: price × P(trigger) × headroom under caps."""
         model = self.model
         c = model.config.contract
-        if not model.contract.signed:
-            return 0.0
+        if not model.contract.signed or c.price_per_outcome <= 0:
+            return 0.0  # nothing paid for results (a public service): no trigger to weigh
         p_trigger = self.projected_trigger_probability()
         headroom = self.payment_headroom()
         return c.price_per_outcome * p_trigger * headroom

@@ -16,22 +16,33 @@ adopted on what evidence. The true effect is never read here — so inflated evi
 - Contracting: the expected value of paying only for measured results — believed savings minus
   expected payments and transaction costs (a national programme may carry part of both).
 - Exit: an adopted programme whose ratio falls below `exit_threshold` is dropped (failures stop).
+- Design: a State that contracts chooses its contract's terms from what it has seen
+  (`agents/payer_design.py`).
+
+The State decides; the world carries its decision out (it returns an `Intent`), so no method of
+the world is called from here.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from cislab.agents.payer_design import Design, design_next
+from cislab.agents.scale_up_beliefs import (
+    ProgrammeFacts,
+    believe,
+    expected_payment,
+    transaction_cost,
+)
+from cislab.model.evidence import Evidence
+from cislab.model.schema import After, Selection
 from mesa.discrete_space import Cell, FixedAgent
-from scipy.stats import norm
 
 if TYPE_CHECKING:
-    from cislab.model.after_contract import AfterContract, Evidence
     from cislab.model.cis_model import CISModel
-    from cislab.model.schema import Evaluation
 
 
 class Stage(StrEnum):
@@ -39,6 +50,15 @@ class Stage(StrEnum):
     structuring = "structuring"  # preparing an outcome-based contract (lead time)
     contract = "contract"  # running an outcome-based contract
     adopted = "adopted"  # funds the programme from its ordinary budget
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a State decided at its review, for the world to carry out."""
+
+    kind: str  # adopt | drop | contract
+    per_year: float  # people a year it wants served (adopt) or would like to (contract)
+    evidence: tuple[Evidence, ...]
 
 
 class Territory(FixedAgent):
@@ -55,6 +75,7 @@ class Territory(FixedAgent):
         eligible_per_year: float,
         budget_per_year: float,
         context: float,
+        params: After,
     ) -> None:
         super().__init__(model)
         self.cell = cell
@@ -63,6 +84,7 @@ class Territory(FixedAgent):
         self.eligible_per_year = eligible_per_year
         self.budget_per_year = budget_per_year
         self.context = context  # multiplies the true effect here; never seen by the State
+        self.params = params
         self.stage = Stage.idle
         self.practices = 0.0
         self.people_per_year = 0.0  # funded under ordinary budget while adopted
@@ -80,28 +102,21 @@ class Territory(FixedAgent):
     def account(self) -> str:
         return f"territory:{self.index}"
 
-    @property
-    def phase(self) -> AfterContract:
-        after = self.model.after
-        assert after is not None
-        return after
-
     def neighbours(self) -> list[Territory]:
         return sorted(self.cell.neighborhood.agents, key=lambda t: t.index)
 
     # ------------------------------------------------------------------ beliefs
     def weight(self, item: Evidence) -> float:
         """How much this State trusts a published result relative to its own evidence."""
-        return 1.0 if item.source == self.index else self.phase.params.transfer
+        return 1.0 if item.source == self.index else self.params.transfer
 
-    def believed_effect(self, evidence: list[Evidence]) -> float | None:
+    def believed_effect(self, facts: ProgrammeFacts, evidence: Sequence[Evidence]) -> float | None:
         """Effect per person served this State believes, from the evidence it holds."""
-        phase = self.phase
-        return believe(evidence, phase.credibility, phase.params.prudence, self.weight)
+        return believe(evidence, facts.credibility, facts.prudence, self.weight)
 
-    def peer_signal(self) -> float:
+    def peer_signal(self, facts: ProgrammeFacts) -> float:
         """Credibility-weighted share of neighbours funding the programme from their budget since
-        an earlier review (every result of a run comes from the same evaluation method)."""
+        an earlier review."""
         peers = self.neighbours()
         if not peers:
             return 0.0
@@ -110,79 +125,76 @@ class Territory(FixedAgent):
             t.stage == Stage.adopted and t.adopted_month is not None and t.adopted_month < month
             for t in peers
         )
-        return self.phase.credibility[self.phase.method] * adopted / len(peers)
+        return facts.credibility[facts.method] * adopted / len(peers)
 
-    def adoption_ratio(self, evidence: list[Evidence]) -> float | None:
+    def adoption_ratio(self, facts: ProgrammeFacts, evidence: Sequence[Evidence]) -> float | None:
         """Believed savings within the political horizon per euro, with imitation of peers."""
-        believed = self.believed_effect(evidence)
+        believed = self.believed_effect(facts, evidence)
         if believed is None:
             return None
-        phase = self.phase
-        value = believed * phase.savings_per_event * phase.horizon_weight
-        boost = 1.0 + phase.params.imitation * self.peer_signal()
-        return value / phase.cost_per_person * boost
+        value = believed * facts.savings_per_event * facts.horizon_weight
+        boost = 1.0 + self.params.imitation * self.peer_signal(facts)
+        return value / facts.cost_per_person * boost
 
     def free_budget(self) -> float:
         return max(0.0, self.budget_per_year - self.committed)
 
+    def transaction_cost(self, facts: ProgrammeFacts) -> float:
+        return transaction_cost(facts, self.practices)
+
     def contract_value(
-        self, evidence: list[Evidence], people: float, outcome_share: float, cost_share: float
+        self,
+        facts: ProgrammeFacts,
+        evidence: Sequence[Evidence],
+        people: float,
+        outcome_share: float,
+        cost_share: float,
     ) -> float:
         """Expected net value of an outcome-based contract for `people` served in all, when a
         national programme pays `outcome_share` of payments and `cost_share` of set-up costs."""
-        phase = self.phase
-        believed = self.believed_effect(evidence) or 0.0
-        savings = believed * people * phase.savings_per_event * phase.horizon_weight
-        payments = phase.expected_payment(evidence, people)
-        cost = phase.transaction_cost(self)
+        believed = self.believed_effect(facts, evidence) or 0.0
+        savings = believed * people * facts.savings_per_event * facts.horizon_weight
+        payments = expected_payment(facts, evidence, people)
+        cost = self.transaction_cost(facts)
         return savings - (1.0 - outcome_share) * payments - (1.0 - cost_share) * cost
 
     # ------------------------------------------------------------------ decisions
-    def review(self) -> None:
-        """The yearly budget review: adopt, contract, drop or wait."""
-        phase = self.phase
-        evidence = phase.held(self)
-        ratio = self.adoption_ratio(evidence)
+    def review(self, facts: ProgrammeFacts, evidence: Sequence[Evidence]) -> Intent | None:
+        """The yearly budget review: adopt, try a contract, drop or wait."""
+        ratio = self.adoption_ratio(facts, evidence)
         if ratio is None or self.stage == Stage.structuring:
-            return
-        p = phase.params
+            return None
+        p = self.params
+        held = tuple(evidence)
         if self.stage == Stage.adopted:
-            if ratio < p.exit_threshold:
-                phase.drop(self)
-            return
+            return Intent("drop", 0.0, held) if ratio < p.exit_threshold else None
         wanted = p.take_up * self.eligible_per_year
-        affordable = min(wanted, self.free_budget() / phase.cost_per_person)
-        if ratio >= p.adoption_threshold and affordable >= phase.min_people_per_year:
-            phase.adopt(self, affordable, evidence)  # may come before its contract's results
-        elif self.stage == Stage.idle:
-            phase.consider_contract(self, evidence, wanted)
+        affordable = min(wanted, self.free_budget() / facts.cost_per_person)
+        if ratio >= p.adoption_threshold and affordable >= facts.min_people_per_year:
+            return Intent("adopt", affordable, held)  # may come before its contract's results
+        if self.stage == Stage.idle:
+            return Intent("contract", wanted, held)
+        return None
 
-
-def believe(
-    evidence: list[Evidence],
-    credibility: dict[Evaluation, float],
-    prudence: float,
-    weight: Callable[[Evidence], float],
-) -> float | None:
-    """Believed effect per person: each result counts credibility × weight × (measured −
-    prudence × se), pooled by credibility × weight × people; `weight(item)` is the trust in
-    where the result comes from (1 for one's own territory). None without evidence."""
-    num = den = 0.0
-    for item in evidence:
-        c, w = credibility[item.method], weight(item)
-        share = c * w * item.people
-        num += share * c * w * (item.effect - prudence * item.se)
-        den += share
-    return num / den if den > 0 else None
-
-
-def pass_probability(effect: float, se: float, threshold: float) -> float:
-    """Chance a measured effect around `effect` with standard error `se` reaches `threshold`."""
-    if se <= 0:
-        return 1.0 if effect >= threshold else 0.0
-    return float(norm.cdf((effect - threshold) / se))
-
-
-def discount(months: float, horizon_months: float) -> float:
-    """Weight a State puts on savings arriving `months` ahead, given its political horizon."""
-    return math.exp(-months / max(horizon_months, 1e-9))
+    def design(
+        self,
+        facts: ProgrammeFacts,
+        evidence: Sequence[Evidence],
+        people: float,
+        first_selection: Selection,
+        required_credibility: float,
+        first_weights: tuple[float, ...] | None,
+        fading: float | None,
+    ) -> Design:
+        """The terms of its next contract, chosen from what it has seen."""
+        room = self.free_budget() * self.params.next_contract_years
+        return design_next(
+            first_selection,
+            evidence,
+            facts,
+            people,
+            room,
+            required_credibility,
+            first_weights,
+            fading,
+        )

@@ -32,6 +32,7 @@ NULLABLE_SUMMARY: dict[str, str] = {
     "next_contract_transaction_cost": "no next outcome-based contract was signed",
     "national_reform_month": "no national reform absorbed the programme",
     "programme_stopped_month": "the programme never stopped",
+    "next_contracts_creaming_mean": "no next outcome-based contract enrolled anyone",
 }
 METRIC_SUFFIXES = ("_measured_effect", "_true_effect", "_success_rate")
 
@@ -48,6 +49,20 @@ NULLABLE_COLUMNS: dict[str, dict[str, str]] = {
         "outcome_treated": "the person's outcome was never drawn (never enrolled or measured)",
         "outcome_untreated": "the person's outcome was never drawn (never enrolled or measured)",
         "counterfactual": "the person was never counted by the evaluator",
+    },
+    "next_contracts": {
+        "closed": "the contract is still running at the end of the run",
+        "creaming_index": "nobody was enrolled",
+        "parking_index": "nobody was served",
+        "gaming_index": "nobody was served",
+        "true_effect": "no cohort of this contract has been measured yet",
+        "measured_effect": "no cohort of this contract has been measured yet",
+        "investor_invested": "a public service has no investor",
+        "investor_returned": "a public service has no investor",
+        "investor_irr": "no rate of return exists: nothing invested, or flows that never change sign",
+    },
+    "decisions": {
+        "contract": "the decision led to no contract (a growth grant, a reform)",
     },
     "territories": {
         "adopted_month": "the territory never adopted the programme",

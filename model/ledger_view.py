@@ -11,8 +11,6 @@ stand-alone contract would see, so the contract's outputs keep their meaning.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 from cislab.model.ledger import Ledger
@@ -25,23 +23,27 @@ side of a contract's opening balances, invisible from inside the contract."""
 class LedgerView:
     """The parties of one contract, named as its agents name them, on the world's ledger.
 
-    Every party maps to an account of this contract alone (`investor#3`, `state#3`…), so the
-    entries of the contract are exactly those touching one of its accounts.
+    Every party `p` of contract `k` has the world account `p#k` (`investor#3`, `state#3`…), so
+    the entries of the contract are exactly those touching one of its accounts.
     """
 
-    def __init__(self, ledger: Ledger, accounts: Mapping[str, str], month_offset: int) -> None:
+    def __init__(self, ledger: Ledger, suffix: str, month_offset: int) -> None:
         self.world = ledger
-        self.accounts = dict(accounts)  # contract's name → world account
-        self.names = {world: own for own, world in self.accounts.items()}
-        if len(self.names) != len(self.accounts):
-            raise ValueError("each party of a contract needs an account of its own")
+        self.suffix = suffix  # e.g. "#3"
         self.offset = int(month_offset)
         self._entries: list[int] = []  # indices of this contract's entries in the world ledger
         self._seen = 0
 
     def account(self, party: str) -> str:
         """The world's account of a party of this contract."""
-        return self.accounts[party]
+        return party + self.suffix
+
+    def owns(self, account: str) -> bool:
+        return account.endswith(self.suffix)
+
+    def party(self, account: str) -> str:
+        """This contract's name for a world account (other accounts keep their name)."""
+        return account[: -len(self.suffix)] if self.owns(account) else account
 
     def pay(self, month: int, payer: str, payee: str, amount: float, reason: str) -> float:
         return self.world.pay(
@@ -56,22 +58,20 @@ class LedgerView:
 
     def _sync(self) -> list[int]:
         """Index the world's new entries that belong to this contract (checked once each)."""
-        w, names = self.world, self.names
+        w, owns = self.world, self.owns
         for i in range(self._seen, len(w.amounts)):
-            if (w.payers[i] in names or w.payees[i] in names) and (
-                w.reasons[i] not in FUNDING_REASONS
-            ):
+            if (owns(w.payers[i]) or owns(w.payees[i])) and (w.reasons[i] not in FUNDING_REASONS):
                 self._entries.append(i)
         self._seen = len(w.amounts)
         return self._entries
 
     def _rows(self):
-        w, names = self.world, self.names
+        w = self.world
         for i in self._sync():
             yield (
                 w.months[i] - self.offset,
-                names.get(w.payers[i], w.payers[i]),
-                names.get(w.payees[i], w.payees[i]),
+                self.party(w.payers[i]),
+                self.party(w.payees[i]),
                 w.amounts[i],
                 w.reasons[i],
             )

@@ -1068,6 +1068,14 @@ class After(Strict):
         description="Share of the fidelity gap to 1 recovered each year.",
         json_schema_extra={"unit": "per year"},
     )
+    replicator_fidelity: Fraction = Field(
+        0.7,
+        description=(
+            "Share of the first operator's effectiveness kept by an organisation that replicates "
+            "the programme where the first operator cannot reach the places in time (it starts "
+            "without the first operator's learning)."
+        ),
+    )
     inflated_ratio: Fraction = Field(
         0.5,
         description=(
@@ -1121,7 +1129,8 @@ class Programme(Strict):
     min_credibility: Fraction = Field(
         0.0,
         description=(
-            "Lowest credibility of the run's evaluation method for the call to accept applicants."
+            "Lowest credibility of a laureate's evaluation method: applicants design their "
+            "contract's evaluation to meet it."
         ),
     )
     reform_share: Fraction = Field(

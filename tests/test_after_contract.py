@@ -55,7 +55,13 @@ def test_horizon_zero_is_the_contract_alone_and_the_horizon_does_not_touch_it():
     contract_columns = list(plain.timeseries.columns)
     head = longer.timeseries[contract_columns].iloc[: sc.contract_months]
     assert head.equals(plain.timeseries)
-    assert longer.ledger.iloc[: len(plain.ledger)].equals(plain.ledger)
+    # Later contracts (adoptions started during the contract) have their own accounts on the
+    # world's ledger (`state#1`, `territory:4`…): the first contract's entries are unchanged.
+    first = {"state", "investor", "operator", "evaluator", "intermediary", "guarantor", "economy"}
+    ledger = longer.ledger
+    own = ledger["payer"].isin(first) & ledger["payee"].isin(first)
+    mine = ledger[own.to_numpy(dtype=bool)].reset_index(drop=True)
+    assert mine.iloc[: len(plain.ledger)].equals(plain.ledger[mine.columns])
     for key, value in plain.summary.items():
         if key not in {"months", "operator_cash_end", "ledger_imbalance"}:
             assert longer.summary[key] == value, key
@@ -238,13 +244,15 @@ def test_longer_structuring_slows_what_contracts_deliver():
 
 def test_fast_growth_costs_fidelity():
     # Seen: the lowest fidelity is 1.0 in every run when the operator grows at most 20% a year
-    # (the safe pace), 0.36–0.71 when it may double each year; faster growth covers more
-    # people (20,500 against 7,700).
+    # (the safe pace), lower when it may double each year. Since later contracts are simulated
+    # person by person, places the first operator cannot reach go to replicating organisations,
+    # so slow growth no longer means fewer people covered — it means more replicators.
     slow = summaries({**AFTER, "after.max_growth": 0.2})
     fast = summaries({**AFTER, "after.max_growth": 1.0})
     assert (values(slow, "fidelity_lowest") == 1.0).all()
     assert values(fast, "fidelity_lowest").mean() < 0.97
-    assert values(fast, "people_covered").mean() > values(slow, "people_covered").mean()
+    replicated = "next_contracts_replicated"
+    assert values(slow, replicated).mean() > values(fast, replicated).mean()
 
 
 # ---------------------------------------------------------------- invariants
@@ -256,8 +264,15 @@ def test_ledger_reconciles_and_no_new_party_is_overdrawn():
         if party != "economy":
             assert balance >= -1e-6, party
     assert result.summary["next_contracts"] > 0
-    spent = result.ledger[result.ledger.payer.str.startswith("territory:")]["amount"].sum()
-    spent += result.ledger[result.ledger.payer == "national_programme"]["amount"].sum()
+    # Public money spent: what left a payer's account for another party — set-up fees paid by
+    # territories and the national programme, and what each later contract's budget line
+    # (`state#k`, funded by them) paid out; money put on a budget line is not yet spent.
+    ledger = result.ledger
+    payer = ledger["payer"].astype(str)
+    public = payer.str.startswith("territory:") | (payer == "national_programme")
+    lines = payer.str.match(r"state#\d+$")
+    moves = ledger["reason"].isin(["contract_funding", "contract_closing"])
+    spent = ledger[(public | lines) & ~moves]["amount"].sum()
     assert result.summary["public_spending_after"] == pytest.approx(spent)
 
 
