@@ -38,6 +38,7 @@ TABLES = (
     "territories",
     "decisions",
     "next_contracts",
+    "designs",
 )
 #: A column named after a paid metric (`primary_true_effect`) is documented once, as a pattern.
 METRIC = "<metric>"
@@ -219,7 +220,11 @@ def observed(runs: tuple[tuple[str, dict[str, Any]], ...] = RUNS) -> Observation
                 kinds[table].setdefault(column, set()).add(kind)
         reasons.update(result.ledger["reason"].astype(str))
         for party in {*result.ledger["payer"].astype(str), *result.ledger["payee"].astype(str)}:
-            parties.add("territory:<i>" if party.startswith("territory:") else party)
+            if party.startswith("territory:"):
+                party = "territory:<i>"
+            elif "#" in party:
+                party = "<party>#<k>"
+            parties.add(party)
         if not facts:  # the first run: the default scenario as shipped
             facts["summary_true_effect"] = float(result.summary["true_effect"])
             facts["series_true_effect"] = float(result.timeseries["true_effect"].dropna().iloc[-1])
