@@ -59,7 +59,7 @@ NULLABLE_COLUMNS: dict[str, dict[str, str]] = {
         "measured_effect": "no cohort of this contract has been measured yet",
         "investor_invested": "a public service has no investor",
         "investor_returned": "a public service has no investor",
-        "investor_irr": "no rate of return exists: nothing invested, or flows that never change sign",
+        "investor_irr": "no rate of return exists: nothing invested, or flows never change sign",
     },
     "decisions": {
         "contract": "the decision led to no contract (a growth grant, a reform)",
