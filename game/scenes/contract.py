@@ -196,6 +196,7 @@ YES_NO = ("yes", "no")
 
 class PredictScene(Scene):
     name = "predict"
+    toast_bottom = 644
 
     def __init__(self, app) -> None:
         super().__init__(app)

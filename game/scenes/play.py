@@ -29,6 +29,7 @@ INDEX_COLOURS = ((240, 120, 90), (200, 120, 240), (240, 210, 80))
 
 class PlayScene(Scene):
     name = "play"
+    clock_slot = (330, 40, 336, 28)  # beside the status line, above the field
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -77,7 +78,7 @@ class PlayScene(Scene):
         sc = s.base
         title = getattr(sc.meta.title, self.app.lang) or sc.meta.title.en
         self.label("title", Rect(16, 8, 650, 34), text.fit(title, 20, 630, bold=True), "@h2")
-        self.label("status", Rect(16, 40, 640, 26), self._status(), "@muted")
+        self.label("status", Rect(16, 40, 310, 26), self._status(), "@muted")
         buttons = [
             ("menu", "play.menu", "tip.menu"),
             ("undo", "play.undo", "tip.undo"),
