@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import decisions, fmt, headlines, payer
+from cislab.game import decisions, fmt, headlines, palette, payer
 from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
@@ -595,8 +595,8 @@ class PlayScene(Scene):
         marks = [
             (round(FIELD.left + frac * FIELD.width), colour, key)
             for frac, colour, key in (
-                (eligible, (230, 230, 230), "field.mean_eligible"),
-                (enrolled, (90, 220, 255), "field.mean_enrolled"),
+                (eligible, text.TEXT, "field.mean_eligible"),
+                (enrolled, palette.ink((90, 220, 255)), "field.mean_enrolled"),
             )
             if frac is not None
         ]
@@ -684,8 +684,8 @@ class PlayScene(Scene):
             ),
         ]
         box = Rect(420, 110, 236, 22 * len(lines) + 14)
-        pygame.draw.rect(surface, (13, 21, 32), box, border_radius=6)
-        pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=6)
+        pygame.draw.rect(surface, palette.current().popup, box, border_radius=6)
+        pygame.draw.rect(surface, palette.current().accent, box, 1, border_radius=6)
         for i, line in enumerate(lines):
             text.draw(
                 surface,
