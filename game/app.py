@@ -2,8 +2,8 @@
 
 Everything is drawn on a fixed 1280×720 canvas that is scaled to the window (any size, full
 screen on a projector), so layouts never reflow; the UI manager maps mouse positions back to the
-canvas. Global keys work on every screen: F1 keys, F2 language, F11 full screen, F12 screenshot,
-Ctrl+S save, Ctrl+O load (the save slots menu), Ctrl+Q quit.
+canvas. Global keys work on every screen: F1 keys, F2 language, F3 light/dark theme, F11 full
+screen, F12 screenshot, Ctrl+S save, Ctrl+O load (the save slots menu), Ctrl+Q quit.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 import pygame_gui
-from cislab.game import i18n, replay, saves
+from cislab.game import i18n, palette, replay, saves, workshop
 from cislab.game.i18n import tr
 from cislab.game.savefile import SaveError
 from cislab.game.scenes.registry import make
 from cislab.game.session import Session
 from cislab.game.stack import SceneStack
+from cislab.model.scenarios import ScenarioError, load_scenario
 
 CANVAS = (1280, 720)
 THEME = Path(__file__).resolve().parent / "theme.json"
@@ -62,6 +63,9 @@ class App:
         save_dir: Path | None = None,
         export_dir: Path | None = None,
         seed: int = 0,
+        workshop: int | None = None,
+        second_case: str | None = None,
+        theme: str = "dark",
     ) -> None:
         pygame.init()
         from cislab.game.widgets import text
@@ -74,7 +78,10 @@ class App:
         self.fullscreen = fullscreen
         self.size = CANVAS
         self.canvas = pygame.Surface(CANVAS)
-        self.manager = ScaledUIManager(CANVAS, theme_path=str(THEME), starting_language=lang)
+        self.theme = palette.use(theme).name
+        self.manager = ScaledUIManager(
+            CANVAS, theme_path=str(palette.theme_file(self.theme)), starting_language=lang
+        )
         with warnings.catch_warnings():  # "already loaded" for the theme's own fonts: harmless
             warnings.simplefilter("ignore", UserWarning)
             self.manager.preload_fonts(FONTS)
@@ -96,6 +103,13 @@ class App:
         self.time = 0.0
         self._shot_scene: int | None = None
         self._pending_shots: list[str] = []
+        # Workshop mode: the session length in minutes (None: free play), the cases in the order
+        # the session plays them, the one under way, and the seconds spent in each phase.
+        self.workshop_minutes = workshop
+        self.cases = [c for c in (scenario, second_case) if c]
+        self.case_index = 0
+        self.phase_seconds: dict[tuple[int, str], float] = {}
+        self.session_seconds = 0.0
         self.stack.push(make("title", self))
 
     # ------------------------------------------------------------------ facilities for scenes
@@ -128,6 +142,18 @@ class App:
 
     def toggle_language(self) -> None:
         self.set_language("en" if self.lang == "fr" else "fr")
+
+    def set_theme(self, name: str) -> None:
+        """Dark or light high-contrast: drawn colours switch at once, widgets are rebuilt on
+        the new pygame_gui theme (T on any screen, or the title screen's button)."""
+        self.theme = palette.use(name).name
+        self.manager.get_theme().load_theme(str(palette.theme_file(self.theme)))
+        for scene in self.stack.scenes:
+            if scene.root is not None:
+                scene.rebuild()
+
+    def toggle_theme(self) -> None:
+        self.set_theme("light" if self.theme == "dark" else "dark")
 
     def toggle_fullscreen(self) -> None:
         self.fullscreen = not self.fullscreen
@@ -239,21 +265,33 @@ class App:
         ):
             return
         consumed = self.manager.process_events(event)
+        if event.type == pygame.KEYDOWN and self._typing() and not self._ctrl(event):
+            return  # BackSpace, Delete, arrows… edit the focused field, never a scene shortcut
         top = self.stack.top
         if top is not None and not (consumed and event.type == pygame.MOUSEBUTTONDOWN):
             top.handle_event(event)
 
+    def _typing(self) -> bool:
+        """Is a text field focused (its keys are its own)?"""
+        focused = self.manager.get_focus_set()
+        return any(isinstance(el, pygame_gui.elements.UITextEntryLine) for el in (focused or ()))
+
+    @staticmethod
+    def _ctrl(event: pygame.event.Event) -> bool:
+        return bool(getattr(event, "mod", 0) & pygame.KMOD_CTRL)
+
     def _global_key(self, event: pygame.event.Event) -> bool:
         key, mods = event.key, getattr(event, "mod", 0)
         ctrl = bool(mods & pygame.KMOD_CTRL)
-        focused = self.manager.get_focus_set()
-        typing = any(isinstance(el, pygame_gui.elements.UITextEntryLine) for el in (focused or ()))
         if key == pygame.K_F1:
             if self.stack.top is None or self.stack.top.name != "help":
                 self.stack.push(make("help", self))
             return True
         if key == pygame.K_F2 or (ctrl and key == pygame.K_l):
             self.toggle_language()
+            return True
+        if key == pygame.K_F3:
+            self.toggle_theme()
             return True
         if key == pygame.K_F11:
             self.toggle_fullscreen()
@@ -274,7 +312,7 @@ class App:
         if ctrl and key == pygame.K_q:
             self.running = False
             return True
-        return typing and not ctrl  # let a text field have its keys
+        return False  # a text field's keys go to it (see `handle`)
 
     def frame(
         self, events: list[pygame.event.Event] | None = None, dt: float | None = None
@@ -291,6 +329,7 @@ class App:
         if top is None:
             self.running = False
             return
+        self._tick_clock(top, dt)
         self.manager.update(dt)
         top.update(dt)
         self.draw()
@@ -299,10 +338,11 @@ class App:
         self._autoplay_tick(top)
 
     def draw(self) -> None:
-        self.canvas.fill(BACKGROUND)
+        self.canvas.fill(palette.current().background)
         for scene in self.stack.visible():
             scene.draw(self.canvas)
         self.manager.draw_ui(self.canvas)
+        self._draw_clock()
         self._draw_toast()
         self.present()
 
@@ -319,6 +359,85 @@ class App:
             self.window.blit(pygame.transform.smoothscale(self.canvas, size), offset)
         pygame.display.flip()
 
+    # ------------------------------------------------------------------ workshop mode
+    def workshop_plan(self, session: Session | None = None) -> workshop.WorkshopPlan | None:
+        """The session's plan for the case(s) under way, with this session's human teams (three
+        while none is chosen yet); None in free play or when the case(s) cannot fit."""
+        if not self.workshop_minutes:
+            return None
+        session = session or self.session
+        names = list(self.cases) or ([session.scenario] if session else [])
+        if session is not None:
+            if self.case_index < len(names):
+                names[self.case_index] = session.scenario
+            else:
+                names = [session.scenario]
+        if not names:
+            return None
+        seats = len(session.humans) if session is not None and session.humans else 3
+        try:
+            scs = [
+                session.base if session and n == session.scenario else load_scenario(n)
+                for n in names
+            ]
+            return workshop.plan(scs, self.workshop_minutes, seats)
+        except (workshop.PlanError, ScenarioError):
+            return None
+
+    def set_workshop(self, minutes: int | None) -> None:
+        self.workshop_minutes = minutes
+        self.phase_seconds.clear()
+        self.session_seconds = 0.0
+
+    def _tick_clock(self, top, dt: float) -> None:
+        if not self.workshop_minutes or top.name == "title":
+            return  # the clock starts when the trainer leaves the title screen
+        self.session_seconds += dt
+        key = (self.case_index, workshop.phase_of(top.name))
+        self.phase_seconds[key] = self.phase_seconds.get(key, 0.0) + dt
+
+    def clock_text(self, scene_name: str) -> tuple[str, bool] | None:
+        """The workshop clock: this phase's time against its plan, and the session's; True when
+        the phase has run over its planned minutes (drawn in the warning colour)."""
+        plan = self.workshop_plan()
+        if plan is None:
+            return None
+        phase = workshop.phase_of(scene_name)
+        case = plan.cases[min(self.case_index, len(plan.cases) - 1)]
+        spent = self.phase_seconds.get((self.case_index, phase), 0.0)
+        planned = case.minutes[phase]
+        said = tr(
+            "workshop.clock",
+            phase=tr(f"workshop.phase.{phase}"),
+            spent=workshop.clock(spent),
+            planned=f"{planned:.0f}",
+            total=workshop.clock(self.session_seconds),
+            session=plan.session_minutes,
+        )
+        return said, spent > planned * 60
+
+    def _draw_clock(self) -> None:
+        top = self.stack.top
+        slot = None if top is None or top.overlay else top.clock_slot
+        said = self.clock_text(top.name) if slot is not None else None
+        if said is None:
+            return
+        from cislab.game.widgets import text
+
+        message, late = said
+        box = pygame.Rect(slot)
+        pygame.draw.rect(self.canvas, text.PANEL_BG, box, border_radius=6)
+        pygame.draw.rect(self.canvas, text.WARN if late else text.ACCENT, box, 2, border_radius=6)
+        text.draw(
+            self.canvas,
+            message,
+            box.center,
+            16,
+            text.WARN if late else text.TEXT,
+            anchor="center",
+            max_width=box.width - 12,
+        )
+
     def _draw_toast(self) -> None:
         if self.toast is None:
             return
@@ -331,9 +450,11 @@ class App:
         img_rect = text.font(16).size(message)
         w = min(img_rect[0] + 32, CANVAS[0] - 40)
         box = pygame.Rect(0, 0, w, 40)
-        box.midbottom = (CANVAS[0] // 2, CANVAS[1] - 16)
-        pygame.draw.rect(self.canvas, (13, 21, 32), box, border_radius=8)
-        pygame.draw.rect(self.canvas, (127, 178, 229), box, 1, border_radius=8)
+        top = self.stack.top
+        # Above a scene's bottom row of buttons, never over them (`toast_bottom` of the scene).
+        box.midbottom = (CANVAS[0] // 2, getattr(top, "toast_bottom", CANVAS[1] - 16))
+        pygame.draw.rect(self.canvas, text.PANEL_BG, box, border_radius=8)
+        pygame.draw.rect(self.canvas, text.ACCENT, box, 1, border_radius=8)
         text.draw(self.canvas, message, box.center, 16, anchor="center", max_width=w - 16)
 
     def _autoplay_tick(self, top) -> None:

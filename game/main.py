@@ -15,6 +15,9 @@ def play(
     export_dir: Path | None = None,
     seed: int = 0,
     max_frames: int | None = None,
+    workshop: int | None = None,
+    second_case: str | None = None,
+    theme: str = "dark",
 ) -> list[str]:
     """Run the game until it quits; returns the names of the screenshots taken.
 
@@ -35,6 +38,9 @@ def play(
         screenshots=screenshots,
         export_dir=export_dir or (Path(screenshots) / "debrief" if screenshots else None),
         seed=seed,
+        workshop=workshop,
+        second_case=second_case,
+        theme=theme,
     )
     if autoplay:
         app.speed_index = len(SPEEDS) - 1

@@ -27,6 +27,7 @@ from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.events import EVENTS
 from cislab.game.levers import CONTRACT_LEVERS, HORIZON, lever
 from cislab.game.levers import overrides as lever_overrides
+from cislab.game.workshop import TURN_LENGTHS
 from cislab.model.scenarios import ScenarioError, load_scenario, validate_data
 from cislab.model.schema import Scenario
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
@@ -43,7 +44,7 @@ MAX_INT = 2**63 - 1
 MAX_MONTH = 100_000
 SHORT = 120  # characters of a value quoted in a message
 PREDICTION_KEYS = ("creaming", "measured_above_true", "money_back", "payments_share", "note")
-TURNS = ("quarter", "year")
+TURNS = tuple(TURN_LENGTHS)  # quarter, year, and the workshop plan's other lengths
 MOVES = ("propose", "accept", "counter", "accept_counter", "reject_counter")
 
 

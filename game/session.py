@@ -34,13 +34,13 @@ from cislab.game.levers import (
 )
 from cislab.game.negotiation import Negotiation
 from cislab.game.savefile import plain
+from cislab.game.workshop import TURN_LENGTHS
 from cislab.model.api import RunResult, build, collect
 from cislab.model.cis_model import CISModel
 from cislab.model.scenarios import load_scenario
 from cislab.model.schema import Scenario
 
 UNDO_DEPTH = 12
-TURN_LENGTHS = {"quarter": 3, "year": 12}
 
 
 class SessionError(ValueError):
@@ -84,7 +84,7 @@ class Session:
         if unknown:
             raise SessionError(f"unknown role(s): {', '.join(unknown)}")
         if turn not in TURN_LENGTHS:
-            raise SessionError(f"turn length {turn!r}: allowed quarter, year")
+            raise SessionError(f"turn length {turn!r}: allowed {', '.join(TURN_LENGTHS)}")
         self.humans = [r for r in ROLES if r in humans]
         self.turn_months = TURN_LENGTHS[turn]
 

@@ -30,6 +30,9 @@ Rect = pygame.Rect
 class Scene:
     name = "scene"
     overlay = False
+    # Workshop mode: where the clock is drawn (free beside every header's title); None: nowhere.
+    clock_slot: tuple[int, int, int, int] | None = (850, 54, 406, 30)
+    toast_bottom = 704  # the toast's bottom edge; scenes with a bottom button row raise it
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -208,7 +211,7 @@ class Scene:
         w = self.app.size[0]
         self.label("title", Rect(24, 10, w - 360, 44), title, "@h1")
         if subtitle:
-            self.label("subtitle", Rect(26, 52, w - 360, 26), subtitle, "@muted")
+            self.label("subtitle", Rect(26, 52, w - 460, 26), subtitle, "@muted")
         self.button(
             "lang",
             Rect(w - 300, 14, 150, 36),

@@ -196,6 +196,7 @@ YES_NO = ("yes", "no")
 
 class PredictScene(Scene):
     name = "predict"
+    toast_bottom = 644
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -217,7 +218,11 @@ class PredictScene(Scene):
             options = {v: tr(f"ui.{v}") for v in YES_NO}
             self.dropdown(f"a:{key}", Rect(860, y, 200, 36), options, self.answers[key])
             y += 64
-        self.label("q:payments_share", Rect(24, y, 820, 36), tr("predict.q.payments_share"))
+        base = self.session.base  # the case's payer, as on the prediction sheets
+        share = tr(
+            payer.key_for("predict.q.payments_share", "state", base), payer=payer.in_sentence(base)
+        )
+        self.label("q:payments_share", Rect(24, y, 820, 36), share)
         self.slider(
             "a:payments_share",
             Rect(860, y + 3, 300, 30),

@@ -45,6 +45,7 @@ class AfterScene(Scene):
     """
 
     name = "after"
+    toast_bottom = 644
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -399,6 +400,7 @@ def export_stem(case: str, when: datetime | None = None) -> str:
 
 class DebriefScene(Scene):
     name = "debrief"
+    toast_bottom = 644  # above the buttons' row (650–698), never over them
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -500,6 +502,7 @@ class DebriefScene(Scene):
         n = int(self.result.model.config.contract_months)
         ts = self.result.timeseries.iloc[:n]
         cur = self.session.base.meta.currency
+        paid_label = tr("chart.paid_by", payer=payer.in_sentence(self.session.base))
 
         def col(name):
             return ts[name].to_numpy(dtype=float) if name in ts else np.zeros(0)
@@ -537,7 +540,7 @@ class DebriefScene(Scene):
             [
                 (tr("chart.operator_cash"), col("operator_cash"), MONEY_COLOURS[0]),
                 (tr("chart.investor_cash"), col("investor_cash"), MONEY_COLOURS[1]),
-                (tr("chart.paid"), col("outcome_payments_cum"), MONEY_COLOURS[2]),
+                (paid_label, col("outcome_payments_cum"), MONEY_COLOURS[2]),
             ],
             n,
             lambda v: fmt.money(v, cur),
@@ -585,8 +588,7 @@ class DebriefScene(Scene):
         elif name == "explore":
             self._explore()
         elif name == "again":
-            self.app.session = None
-            self.app.stack.replace(make("title", self.app))
+            self.again()
         elif name == "quit":
             self.app.quit()
 
@@ -598,6 +600,17 @@ class DebriefScene(Scene):
             self._explore()
             return True
         return False
+
+    def again(self) -> None:
+        """A new game; in a workshop of two cases, the second case's briefing comes next."""
+        app = self.app
+        app.session = None
+        if app.workshop_minutes and app.case_index + 1 < len(app.cases):
+            app.case_index += 1
+            app.scenario = app.cases[app.case_index]
+            app.stack.replace(make("scenario", app))
+            return
+        app.stack.replace(make("title", app))
 
     def _explore(self) -> None:
         """Explore mode on the design this debrief is about."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import pygame
 import pygame_gui
-from cislab.game import fmt, saves
+from cislab.game import fmt, palette, saves
 from cislab.game.i18n import tr
 from cislab.game.levers import ASSUMPTIONS, BY_PATH, levers_for, overrides, values_from
 from cislab.game.scenes import lever_rows
@@ -71,9 +71,9 @@ class PauseScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         dim(surface)
         box = Rect(420, 56, 440, 500)
-        pygame.draw.rect(surface, (26, 39, 54), box, border_radius=10)
-        pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=10)
-        text.draw_wrapped(surface, tr("pause.keys"), Rect(440, 488, 400, 64), 13, text.MUTED)
+        pygame.draw.rect(surface, palette.current().panel, box, border_radius=10)
+        pygame.draw.rect(surface, palette.current().accent, box, 1, border_radius=10)
+        text.draw_wrapped(surface, tr("pause.keys"), Rect(440, 488, 400, 64), 16, text.MUTED)
 
     def _play(self):
         below = self.app.stack.scenes[-2] if len(self.app.stack.scenes) > 1 else None
@@ -167,8 +167,8 @@ class SavesScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         dim(surface)
         box = Rect(220, 50, 840, 620)
-        pygame.draw.rect(surface, (26, 39, 54), box, border_radius=10)
-        pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=10)
+        pygame.draw.rect(surface, palette.current().panel, box, border_radius=10)
+        pygame.draw.rect(surface, palette.current().accent, box, 1, border_radius=10)
         text.draw_wrapped(surface, self.folder_line, Rect(240, 106, 800, 24), 14, text.MUTED)
         text.draw_wrapped(surface, self.notice, Rect(240, 538, 800, 40), 15, (255, 200, 110))
         keys = "saves.keys" if self.mode == "save" else "saves.keys_load"
@@ -232,7 +232,7 @@ def _tilde(path: Path) -> str:
         return str(path)
 
 
-HELP_KEYS = 16  # help.key1 … help.key16 in the translation files
+HELP_KEYS = 17  # help.key1 … help.key17 in the translation files
 
 
 class HelpScene(Scene):
@@ -245,15 +245,15 @@ class HelpScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         dim(surface)
         box = Rect(200, 60, 880, 620)
-        pygame.draw.rect(surface, (26, 39, 54), box, border_radius=10)
-        pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=10)
+        pygame.draw.rect(surface, palette.current().panel, box, border_radius=10)
+        pygame.draw.rect(surface, palette.current().accent, box, 1, border_radius=10)
         text.draw(surface, tr("help.title"), (230, 80), 28, bold=True)
         y = 126
-        for i in range(1, HELP_KEYS + 1):  # 16 rows of 30 px end above the close button
+        for i in range(1, HELP_KEYS + 1):  # 17 rows of 28 px end above the close button
             keys, _, what = tr(f"help.key{i}").partition("|")
-            text.draw(surface, keys, (230, y), 17, (127, 212, 255), bold=True)
-            text.draw(surface, what, (470, y), 17, max_width=580)
-            y += 30
+            text.draw(surface, keys, (230, y), 17, text.ACCENT, bold=True, max_width=230)
+            text.draw(surface, what, (470, y), 17, max_width=590)
+            y += 28
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if name == "close" and event.type == pygame_gui.UI_BUTTON_PRESSED:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import decisions, fmt, headlines, payer
+from cislab.game import decisions, fmt, headlines, palette, payer
 from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
@@ -29,6 +29,7 @@ INDEX_COLOURS = ((240, 120, 90), (200, 120, 240), (240, 210, 80))
 
 class PlayScene(Scene):
     name = "play"
+    clock_slot = (330, 40, 336, 28)  # beside the status line, above the field
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -77,7 +78,7 @@ class PlayScene(Scene):
         sc = s.base
         title = getattr(sc.meta.title, self.app.lang) or sc.meta.title.en
         self.label("title", Rect(16, 8, 650, 34), text.fit(title, 20, 630, bold=True), "@h2")
-        self.label("status", Rect(16, 40, 640, 26), self._status(), "@muted")
+        self.label("status", Rect(16, 40, 310, 26), self._status(), "@muted")
         buttons = [
             ("menu", "play.menu", "tip.menu"),
             ("undo", "play.undo", "tip.undo"),
@@ -594,8 +595,8 @@ class PlayScene(Scene):
         marks = [
             (round(FIELD.left + frac * FIELD.width), colour, key)
             for frac, colour, key in (
-                (eligible, (230, 230, 230), "field.mean_eligible"),
-                (enrolled, (90, 220, 255), "field.mean_enrolled"),
+                (eligible, text.TEXT, "field.mean_eligible"),
+                (enrolled, palette.ink((90, 220, 255)), "field.mean_enrolled"),
             )
             if frac is not None
         ]
@@ -683,8 +684,8 @@ class PlayScene(Scene):
             ),
         ]
         box = Rect(420, 110, 236, 22 * len(lines) + 14)
-        pygame.draw.rect(surface, (13, 21, 32), box, border_radius=6)
-        pygame.draw.rect(surface, (127, 178, 229), box, 1, border_radius=6)
+        pygame.draw.rect(surface, palette.current().popup, box, border_radius=6)
+        pygame.draw.rect(surface, palette.current().accent, box, 1, border_radius=6)
         for i, line in enumerate(lines):
             text.draw(
                 surface,

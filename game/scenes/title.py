@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import fmt, payer
+from cislab.game import fmt, payer, workshop
 from cislab.game.decisions import ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
@@ -15,9 +15,12 @@ from cislab.game.widgets import text
 from cislab.game.widgets.field import risk_colour
 from cislab.model.scenarios import ScenarioError, load_scenario, scenario_names
 
+WORKSHOP_LENGTHS = (None, 60, 90, 120, 180)  # minutes; None: free play
+
 
 class TitleScene(Scene):
     name = "title"
+    clock_slot = None
 
     def build_ui(self) -> None:
         w, _ = self.app.size
@@ -31,10 +34,21 @@ class TitleScene(Scene):
         self.button(
             "en", Rect(280, 445, 190, 46), "English", cls="@on" if self.app.lang == "en" else None
         )
+        theme = "title.theme_dark" if self.app.theme == "light" else "title.theme_light"
+        self.button("theme", Rect(480, 445, 220, 46), tr(theme), tip=tr("tip.theme"))
         self.button("play", Rect(80, 520, 300, 54), tr("title.play"), cls="@primary")
-        self.button("explore", Rect(395, 520, 300, 54), tr("title.explore"), tip=tr("tip.explore"))
-        self.button("load", Rect(80, 590, 300, 44), tr("title.load"), tip=tr("tip.load"))
-        self.button("quit", Rect(395, 590, 300, 44), tr("title.quit"))
+        self.button("explore", Rect(395, 520, 305, 54), tr("title.explore"), tip=tr("tip.explore"))
+        self.button("load", Rect(80, 590, 200, 44), tr("title.load"), tip=tr("tip.load"))
+        minutes = self.app.workshop_minutes
+        label = tr("title.workshop", minutes=minutes) if minutes else tr("title.workshop_off")
+        self.button(
+            "workshop",
+            Rect(290, 590, 250, 44),
+            label,
+            tip=tr("tip.workshop"),
+            cls="@on" if minutes else None,
+        )
+        self.button("quit", Rect(550, 590, 150, 44), tr("title.quit"))
         self.label("keys", Rect(80, 670, w - 160, 26), tr("title.keys"), "@muted")
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
@@ -42,6 +56,10 @@ class TitleScene(Scene):
             return
         if name in ("fr", "en"):
             self.app.set_language(name)
+        elif name == "theme":
+            self.app.toggle_theme()
+        elif name == "workshop":
+            self.cycle_workshop()
         elif name == "play":
             self.app.stack.replace(ScenarioScene(self.app))
         elif name == "explore":
@@ -51,9 +69,22 @@ class TitleScene(Scene):
         elif name == "quit":
             self.app.quit()
 
+    def cycle_workshop(self) -> None:
+        """Free play → 60 → 90 → 120 → 180 minutes → free play (a length given on the command
+        line stays among the choices)."""
+        choices = list(WORKSHOP_LENGTHS)
+        if self.app.workshop_minutes not in choices:
+            choices.insert(1, self.app.workshop_minutes)
+        i = choices.index(self.app.workshop_minutes)
+        self.app.set_workshop(choices[(i + 1) % len(choices)])
+        self.rebuild()
+
     def on_key(self, event: pygame.event.Event) -> bool:
         if event.key in (pygame.K_RETURN, pygame.K_SPACE):
             self.app.stack.replace(ScenarioScene(self.app))
+            return True
+        if event.key == pygame.K_w:
+            self.cycle_workshop()
             return True
         if event.key == pygame.K_e:
             self.app.stack.push(make("explore", self.app, self.app.scenario or "default"))
@@ -133,12 +164,36 @@ class ScenarioScene(Scene):
             (tr("brief.capital"), fmt.money(sc.investor.capital, cur)),
             (tr("brief.cohorts"), tr("brief.cohorts_value", n=c.cohorts, months=c.cohort_months)),
             (tr("brief.length"), tr("brief.months", n=sc.contract_months)),
+            (tr("brief.duration"), self._duration(sc)),
         ]
         rows = "<br>".join(
             f"• {k} : <b>{v}</b>" if lang == "fr" else f"• {k}: <b>{v}</b>" for k, v in facts
         )
         desc = getattr(sc.meta.description, lang) or sc.meta.description.en
         return f"<b>{_title(sc, lang)}</b><br><br>{desc}<br><br>{rows}<br><br>{tr('brief.hint')}"
+
+    def _duration(self, sc) -> str:
+        """How long the case takes: in quarters and in years with three teams, and how the
+        workshop's length would cut it (the case library's answer to "does it fit?")."""
+        said = tr(
+            "brief.duration_value",
+            quarters=f"{workshop.case_minutes(sc, 3):.0f}",
+            years=f"{workshop.case_minutes(sc, 12):.0f}",
+        )
+        minutes = self.app.workshop_minutes
+        if minutes:
+            try:
+                p = workshop.plan([sc], minutes).cases[0]
+                said += " · " + tr(
+                    "brief.workshop_fit",
+                    minutes=minutes,
+                    turns=p.turns,
+                    months=p.turn_months,
+                    play=f"{p.minutes['play']:.0f}",
+                )
+            except workshop.PlanError:
+                said += " · " + tr("brief.workshop_no_fit", minutes=minutes)
+        return said
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
@@ -207,12 +262,19 @@ class RolesScene(Scene):
                 cls="@on" if human else None,
             )
         self.label("turn_label", Rect(24, 530, 300, 36), tr("roles.turn_length"))
-        self.dropdown(
-            "turn",
-            Rect(330, 530, 260, 36),
-            {"quarter": tr("roles.quarter"), "year": tr("roles.year")},
-            self.turn,
-        )
+        plan = self.plan()
+        if plan is not None:  # workshop mode: the plan sets the turn; the room sees its phases
+            case = plan.for_case(self.app.session.scenario) or plan.cases[0]
+            said = tr("roles.workshop_turn", months=case.turn_months, turns=case.turns)
+            self.label("turn", Rect(330, 530, 920, 36), said, "@h2")
+            self.label("plan", Rect(24, 612, 1230, 30), phase_line(plan), "@muted")
+        else:
+            self.dropdown(
+                "turn",
+                Rect(330, 530, 260, 36),
+                {"quarter": tr("roles.quarter"), "year": tr("roles.year")},
+                self.turn,
+            )
         n = len(self.humans)
         order = " → ".join(payer.role_name(r, case) for r in ROLES if r in self.humans)
         key = "roles.hotseat_one" if n == 1 else "roles.hotseat"
@@ -248,11 +310,41 @@ class RolesScene(Scene):
             return False
         return True
 
+    def plan(self) -> workshop.WorkshopPlan | None:
+        """The workshop plan with the human teams chosen so far (three while none is)."""
+        session = self.app.session
+        if session is None:
+            return None
+        humans, session.humans = session.humans, [r for r in ROLES if r in self.humans]
+        try:
+            return self.app.workshop_plan(session)
+        finally:
+            session.humans = humans
+
     def go_next(self) -> None:
         session = self.app.session
+        plan = self.plan()
+        if plan is not None:
+            case = plan.for_case(session.scenario) or plan.cases[0]
+            self.turn = case.turn_name
         session.set_roles(sorted(self.humans), self.turn)
         session.begin_negotiation()
         self.app.stack.replace(make("contract", self.app))
 
     def autoplay(self) -> None:
         self.go_next()
+
+
+def phase_line(plan: workshop.WorkshopPlan) -> str:
+    """The session's phases in order, with their minutes: "Briefing 10 · Predictions 5 · …"."""
+    parts = []
+    for case, phase, minutes in plan.phases():
+        name = tr(f"workshop.phase.{phase}")
+        if len(plan.cases) > 1 and case:
+            name += f" ({case_index(plan, case)})"
+        parts.append(f"{name} {minutes:.0f}")
+    return tr("workshop.plan", minutes=plan.session_minutes, phases=" · ".join(parts))
+
+
+def case_index(plan: workshop.WorkshopPlan, case: str) -> int:
+    return next(i for i, c in enumerate(plan.cases, 1) if c.case == case)

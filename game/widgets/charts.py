@@ -7,19 +7,17 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pygame
+from cislab.game import palette
 from cislab.game.widgets import text
-
-GRID = (47, 68, 96)
-AXIS = (120, 140, 165)
-PANEL = (26, 39, 54)
 
 Series = tuple[str, Sequence[float], tuple[int, int, int]]
 
 
 def panel(surface: pygame.Surface, rect: pygame.Rect, title: str | None = None) -> pygame.Rect:
     """A rounded panel with an optional title; returns the inner area."""
-    pygame.draw.rect(surface, PANEL, rect, border_radius=6)
-    pygame.draw.rect(surface, GRID, rect, 1, border_radius=6)
+    p = palette.current()
+    pygame.draw.rect(surface, p.panel, rect, border_radius=6)
+    pygame.draw.rect(surface, p.grid, rect, 1, border_radius=6)
     inner = rect.inflate(-16, -12)
     if title:
         text.draw(surface, title, (inner.left, inner.top), 16, bold=True, max_width=inner.width)
@@ -64,14 +62,16 @@ def line_chart(
     legend_y = inner.top
     x = inner.left
     for label, _, colour in series:
-        width = 20 + text.font(14).size(label)[0]
+        width = 20 + text.font(16).size(label)[0]
         if x + width > inner.right and x > inner.left:
-            x, legend_y = inner.left, legend_y + 18
-        pygame.draw.line(surface, colour, (x, legend_y + 9), (x + 16, legend_y + 9), 3)
-        r = text.draw(surface, label, (x + 20, legend_y), 14, text.MUTED)
+            x, legend_y = inner.left, legend_y + 22
+        pygame.draw.line(
+            surface, palette.ink(colour), (x, legend_y + 11), (x + 16, legend_y + 11), 3
+        )
+        r = text.draw(surface, label, (x + 20, legend_y), 16, text.MUTED)
         x = r.right + 14
-    top = legend_y + 24
-    plot = pygame.Rect(inner.left + 62, top, inner.width - 66, inner.bottom - 20 - top)
+    top = legend_y + 28
+    plot = pygame.Rect(inner.left + 70, top, inner.width - 74, inner.bottom - 22 - top)
     if plot.width < 20 or plot.height < 20:
         return
 
@@ -97,28 +97,28 @@ def line_chart(
         if any(abs(y - other) < 16 for other in drawn):
             continue  # keep tick labels from overlapping (zero wins)
         drawn.append(y)
-        pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y), 1)
+        pygame.draw.line(surface, palette.current().grid, (plot.left, y), (plot.right, y), 1)
         text.draw(
             surface,
             fmt(tick),
             (plot.left - 6, int(y)),
-            13,
+            16,
             text.MUTED,
             anchor="midright",
-            max_width=56,
+            max_width=66,
         )
-    pygame.draw.line(surface, AXIS, plot.bottomleft, plot.bottomright, 1)
+    pygame.draw.line(surface, palette.current().axis, plot.bottomleft, plot.bottomright, 1)
     if not any(np.isfinite(a).any() for a in arrays):
-        text.draw(surface, no_data, plot.center, 14, text.MUTED, anchor="center")
+        text.draw(surface, no_data, plot.center, 16, text.MUTED, anchor="center")
     if marker_x is not None:
         mx = sx(marker_x)
-        pygame.draw.line(surface, AXIS, (mx, plot.top), (mx, plot.bottom), 1)
+        pygame.draw.line(surface, palette.current().axis, (mx, plot.top), (mx, plot.bottom), 1)
     first, last = x_ends or ("0", str(x_max))
-    text.draw(surface, first, (plot.left, plot.bottom + 2), 13, text.MUTED)
-    text.draw(surface, last, (plot.right, plot.bottom + 2), 13, text.MUTED, anchor="topright")
+    text.draw(surface, first, (plot.left, plot.bottom + 2), 16, text.MUTED)
+    text.draw(surface, last, (plot.right, plot.bottom + 2), 16, text.MUTED, anchor="topright")
     if x_label:
         text.draw(
-            surface, x_label, (plot.centerx, plot.bottom + 2), 13, text.MUTED, anchor="midtop"
+            surface, x_label, (plot.centerx, plot.bottom + 2), 16, text.MUTED, anchor="midtop"
         )
     for (_, _values, colour), arr in zip(series, arrays, strict=True):
         points: list[tuple[float, float]] = []
@@ -133,9 +133,9 @@ def line_chart(
 
 def _polyline(surface: pygame.Surface, colour: tuple[int, int, int], pts: list) -> None:
     if len(pts) >= 2:
-        pygame.draw.lines(surface, colour, False, pts, 3)
+        pygame.draw.lines(surface, palette.ink(colour), False, pts, 3)
     elif len(pts) == 1:
-        pygame.draw.circle(surface, colour, pts[0], 3)
+        pygame.draw.circle(surface, palette.ink(colour), pts[0], 3)
 
 
 def paired_bars(
@@ -149,7 +149,7 @@ def paired_bars(
 ) -> None:
     """Baseline and current design side by side: bar = mean over seeds, whisker = range."""
     inner = panel(surface, rect)
-    text.draw(surface, label, inner.topleft, 15, bold=True, max_width=inner.width)
+    text.draw(surface, label, inner.topleft, 16, bold=True, max_width=inner.width)
     area = pygame.Rect(inner.left, inner.top + 24, inner.width, inner.height - 24)
     values = [v for v in (*baseline, *current) if math.isfinite(v)]
     lo = min([0.0, *values])
@@ -163,7 +163,7 @@ def paired_bars(
     for row, ((mean, mn, mx), colour) in enumerate(zip((baseline, current), colours, strict=True)):
         y = area.top + row * (bar_h + 6)
         if not math.isfinite(mean):
-            text.draw(surface, "—", (bars.right + 8, y), 14, text.MUTED)
+            text.draw(surface, "—", (bars.right + 8, y), 16, text.MUTED)
             continue
         x = bars.left + (mean - lo) / (hi - lo) * bars.width
         bar = pygame.Rect(min(x, zero_x), y, max(abs(x - zero_x), 2), bar_h)
@@ -171,13 +171,13 @@ def paired_bars(
         x0 = bars.left + (mn - lo) / (hi - lo) * bars.width
         x1 = bars.left + (mx - lo) / (hi - lo) * bars.width
         mid = y + bar_h // 2
-        pygame.draw.line(surface, (235, 235, 235), (x0, mid), (x1, mid), 2)
+        pygame.draw.line(surface, palette.current().text, (x0, mid), (x1, mid), 2)
         for end in (x0, x1):
-            pygame.draw.line(surface, (235, 235, 235), (end, mid - 4), (end, mid + 4), 2)
+            pygame.draw.line(surface, palette.current().text, (end, mid - 4), (end, mid + 4), 2)
         text.draw(
-            surface, fmt(mean), (area.right, mid), 15, anchor="midright", max_width=label_w - 6
+            surface, fmt(mean), (area.right, mid), 16, anchor="midright", max_width=label_w - 6
         )
-    pygame.draw.line(surface, AXIS, (zero_x, area.top), (zero_x, area.bottom), 1)
+    pygame.draw.line(surface, palette.current().axis, (zero_x, area.top), (zero_x, area.bottom), 1)
 
 
 def score_bars(
@@ -195,10 +195,10 @@ def score_bars(
         h = int(min(step - 8, 26))
         text.draw(surface, label, (inner.left, y + h // 2), 16, anchor="midleft", max_width=label_w)
         track = pygame.Rect(inner.left + label_w, y, inner.width - label_w, h)
-        pygame.draw.rect(surface, (36, 50, 67), track, border_radius=4)
+        pygame.draw.rect(surface, palette.current().track, track, border_radius=4)
         if score is None:
             text.draw(
-                surface, note, (track.left + 8, track.centery), 14, text.MUTED, anchor="midleft"
+                surface, note, (track.left + 8, track.centery), 16, text.MUTED, anchor="midleft"
             )
             continue
         colour = _score_colour(score)

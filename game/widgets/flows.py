@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pygame
-from cislab.game import fmt
+from cislab.game import fmt, palette
 from cislab.game.i18n import tr
 from cislab.game.widgets import charts, text
 
-BOX = (36, 54, 76)
 ARROW = (127, 212, 255)
 FLOWS = (
     ("investor", "operator", "capital_tranche"),
@@ -37,9 +36,9 @@ def draw_flows(
     label (the case's payer instead of "State")."""
     inner = charts.panel(surface, rect, tr("flows.title"))
     labels = {r: (names or {}).get(r) or tr(f"role.{r}") for r in ("state", "operator", "investor")}
-    w, h = int(inner.width * 0.26), 50
+    w, h = int(inner.width * 0.26), 54
     # a payer's long name ("Département de la Gironde") widens its box rather than shrink its text
-    ws = min(max(w, text.font(15, True).size(labels["state"])[0] + 12), int(inner.width * 0.4))
+    ws = min(max(w, text.font(16, True).size(labels["state"])[0] + 12), int(inner.width * 0.4))
     wo = w if ws == w else int(inner.width * 0.21)
     gap = (inner.width - ws - 2 * wo) // 2
     boxes = {
@@ -48,12 +47,12 @@ def draw_flows(
         "investor": pygame.Rect(inner.right - wo, inner.top + 2, wo, h),
     }
     for role, box in boxes.items():
-        pygame.draw.rect(surface, BOX, box, border_radius=6)
+        pygame.draw.rect(surface, palette.current().box, box, border_radius=6)
         text.draw(
             surface,
             labels[role],
             (box.centerx, box.top + 3),
-            15,
+            16,
             bold=True,
             anchor="midtop",
             max_width=box.width - 8,
@@ -62,7 +61,7 @@ def draw_flows(
             surface,
             fmt.money(balances.get(role), currency),
             (box.centerx, box.bottom - 3),
-            14,
+            16,
             text.MUTED,
             anchor="midbottom",
             max_width=box.width - 8,
@@ -80,7 +79,7 @@ def draw_flows(
         if not towards_right:
             start, end = end, start
         active = amount > 0
-        colour = ARROW if active else (70, 90, 112)
+        colour = palette.ink(ARROW) if active else palette.current().idle_arrow
         pygame.draw.line(surface, colour, start, end, 3 if active else 1)
         _arrow_head(surface, colour, start, end)
         if active:
@@ -90,9 +89,9 @@ def draw_flows(
             text.draw(
                 surface,
                 line,
-                (x, inner.top + h + 10 + 19 * i),
-                14,
-                ARROW,
+                (x, inner.top + h + 8 + 22 * i),
+                16,
+                palette.ink(ARROW),
                 max_width=inner.width // 2 - 12,
             )
 

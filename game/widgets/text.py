@@ -6,13 +6,25 @@ from functools import cache
 from importlib import resources
 
 import pygame
+from cislab.game import palette
 
-TEXT = (238, 243, 248)
-MUTED = (169, 184, 201)
+MIN_SIZE = 16  # no text under 16 px at 1280×720: read from the back of a room (issue 10)
+
+
+def __getattr__(name: str) -> tuple[int, int, int]:
+    """TEXT, MUTED, ACCENT, WARN, PANEL_BG: the current theme's colours, read when drawing."""
+    p = palette.current()
+    colours = {"TEXT": p.text, "MUTED": p.muted, "ACCENT": p.accent, "WARN": p.warn}
+    colours["PANEL_BG"] = p.popup
+    if name in colours:
+        return colours[name]
+    raise AttributeError(name)
 
 
 @cache
 def font(size: int, bold: bool = False) -> pygame.font.Font:
+    """The font at `size`, never under `MIN_SIZE` (so layouts measure what is drawn)."""
+    size = max(size, MIN_SIZE)
     name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
     path = resources.files("pygame_gui.data").joinpath(name)
     return pygame.font.Font(str(path), size)
@@ -34,20 +46,40 @@ def draw(
     text: str,
     pos: tuple[int, int],
     size: int = 16,
-    colour: tuple[int, ...] = TEXT,
+    colour: tuple[int, ...] | None = None,
     *,
     bold: bool = False,
     anchor: str = "topleft",
     max_width: int | None = None,
 ) -> pygame.Rect:
-    """Blit one line; shrinks the font until it fits `max_width` (never below 11 px)."""
-    img = _render(text, size, colour, bold)
-    while max_width is not None and img.get_width() > max_width and size > 11:
+    """Blit one line; shrinks the font until it fits `max_width`, never below `MIN_SIZE`, then
+    cuts it with an ellipsis (a clipped letter is never drawn). Every drawn line is recorded
+    (`drawn`) so a test can check its size, overlaps and glyphs."""
+    colour = palette.current().text if colour is None else colour
+    size = max(size, MIN_SIZE)
+    img = _render(text, size, tuple(colour), bold)
+    while max_width is not None and img.get_width() > max_width and size > MIN_SIZE:
         size -= 1
-        img = _render(text, size, colour, bold)
+        img = _render(text, size, tuple(colour), bold)
+    if max_width is not None and img.get_width() > max_width:
+        text = fit(text, size, max_width, bold)
+        img = _render(text, size, tuple(colour), bold)
     rect = img.get_rect(**{anchor: pos})
     surface.blit(img, rect)
+    if RECORD is not None:
+        RECORD.append((text, size, bold, rect.copy(), surface.get_size()))
     return rect
+
+
+# Lines drawn since `record()` (text, size, bold, rect, surface size); None: not recording.
+RECORD: list[tuple[str, int, bool, pygame.Rect, tuple[int, int]]] | None = None
+
+
+def record(on: bool = True) -> list | None:
+    """Start (or stop) recording every drawn line; returns the list being filled."""
+    global RECORD
+    RECORD = [] if on else None
+    return RECORD
 
 
 def fit(text: str, size: int, width: int, bold: bool = False) -> str:
@@ -86,10 +118,11 @@ def draw_wrapped(
     text: str,
     rect: pygame.Rect,
     size: int = 16,
-    colour: tuple[int, ...] = TEXT,
+    colour: tuple[int, ...] | None = None,
     bold: bool = False,
 ) -> int:
     """Blit wrapped text inside `rect`; returns the y after the last line drawn."""
+    size = max(size, MIN_SIZE)
     y = rect.top
     step = font(size, bold).get_linesize()
     for line in wrap(text, size, rect.width, bold):

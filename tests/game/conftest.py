@@ -93,6 +93,11 @@ def make_app(tmp_path) -> Iterator:
 
     yield factory
     pygame.quit()
+    from cislab.game import palette
+    from cislab.game.widgets import text
+
+    text.reset()  # fonts die with pygame.quit: a later test must not meet a cached one
+    palette.use("dark")
     i18n.set_language("en")
 
 
