@@ -23,9 +23,12 @@ LANGS = ("fr", "en")
 Role = Literal["state", "investor", "operator"]
 Lang = Literal["fr", "en"]
 Token = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Scalar = bool | Annotated[int, Field(ge=-(10**9), le=10**9)] | Annotated[
-    float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)
-] | Annotated[str, Field(max_length=40)]
+Scalar = (
+    bool
+    | Annotated[int, Field(ge=-(10**9), le=10**9)]
+    | Annotated[float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
+    | Annotated[str, Field(max_length=40)]
+)
 
 
 class ProtocolError(ValueError):
@@ -156,9 +159,7 @@ def check_decisions(role: str, values: dict[str, Any]) -> dict[str, Any]:
         if spec is None:
             raise ProtocolError("bad_value", f"values.{key}", value, ", ".join(offered))
         try:
-            DecisionEntry(
-                kind="decision", turn=0, month=0, role=role, decision=key, value=value
-            )
+            DecisionEntry(kind="decision", turn=0, month=0, role=role, decision=key, value=value)
         except ValidationError as exc:
             problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
             raise ProtocolError("bad_value", f"values.{key}", value, problem) from None

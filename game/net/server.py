@@ -13,6 +13,7 @@ The app only ever calls the hub; it never touches the session or the model.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import math
@@ -76,10 +77,8 @@ class Broadcaster:
         loop = self.loop
         if loop is None or loop.is_closed():
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile (shutting down)
             loop.call_soon_threadsafe(self._mark_all)
-        except RuntimeError:  # the loop closed meanwhile (shutting down)
-            pass
 
     def _mark_all(self) -> None:
         for connection in list(self.connections.values()):

@@ -12,6 +12,7 @@ never the true risks the model hides from it). Only that role's team receives it
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -221,7 +222,7 @@ def _applicants(session: Session) -> dict[str, Any]:
 
 
 def _pairs() -> list[tuple[float, float]]:
-    return list(zip(RISK_BANDS[:-1], RISK_BANDS[1:], strict=True))
+    return list(itertools.pairwise(RISK_BANDS))
 
 
 def _decision_form(session: Session, role: str) -> list[dict[str, Any]]:

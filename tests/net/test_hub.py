@@ -112,6 +112,9 @@ def test_late_joiner_takes_a_free_role_and_the_free_roles_are_listed(hub):
     assert hub.occupied() == ["state", "investor", "operator"]
 
 
+PAYMENTS, NOTE = "answers.payments_share", "answers.note"
+
+
 @pytest.mark.parametrize(
     ("raw", "code", "field"),
     [
@@ -119,10 +122,10 @@ def test_late_joiner_takes_a_free_role_and_the_free_roles_are_listed(hub):
         ("[1, 2]", "bad_message", "message"),
         ('{"type": "launch_missiles"}', "bad_type", "type"),
         ('{"type": "decide", "turn": "0", "values": {}}', "bad_field", "turn"),
-        ('{"type": "decide", "turn": 0, "values": {}, "state": {"month": 3}}', "bad_field", "state"),
+        ('{"type": "decide", "turn": 0, "values": {}, "state": {"m": 3}}', "bad_field", "state"),
         ('{"type": "decide", "turn": 0, "values": {"audit_rate": NaN}}', "not_json", "message"),
-        ('{"type": "predict", "answers": {"payments_share": 7}}', "bad_field", "answers.payments_share"),
-        ('{"type": "predict", "answers": {"note": "' + "x" * 400 + '"}}', "bad_field", "answers.note"),
+        ('{"type": "predict", "answers": {"payments_share": 7}}', "bad_field", PAYMENTS),
+        ('{"type": "predict", "answers": {"note": "' + "x" * 400 + '"}}', "bad_field", NOTE),
         ('{"type": "pick", "role": "king"}', "bad_field", "role"),
         ("{" * 5000, "too_big", "message"),
         ('{"type": "hello", "code": "ABCDE"}', "hello_twice", "type"),
