@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from cislab import experiment_commands, indigo_command, play_command
+from cislab import experiment_commands, host_command, indigo_command, play_command
 from cislab.terminal import ReplaceOpt, console, err_console, error_line, fail
 
 app = typer.Typer(
@@ -294,3 +294,4 @@ def main() -> None:
 experiment_commands.register(app)
 indigo_command.register(app)
 play_command.register(app)
+host_command.register(app)

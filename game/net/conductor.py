@@ -79,6 +79,16 @@ class Conductor:
         self._key = None
         self.sync()
 
+    def new_round(self, session: Session) -> None:
+        """The facilitator plays again with the same room: a fresh session, back to the lobby."""
+        self.session = session
+        self.case = views.case_view(session)
+        self.results = None
+        self.refused.clear()
+        self.hub.new_round()
+        self._key = None
+        self.sync(force=True)
+
     def open_decisions(self) -> None:
         """The turn that is open now waits for its seats (none left: it can run at once). Its
         views go out first, so no device sees a turn open without its figures."""

@@ -259,6 +259,16 @@ class Hub:
             self.predictions_open = False
         self._changed()
 
+    def new_round(self) -> None:
+        """Another session in the same room: devices keep their roles and controls; the phase,
+        decisions, predictions and results start afresh."""
+        with self._lock:
+            self.phase, self.turn, self.seats, self.humans = "lobby", 0, (), ()
+            self.submissions, self.predictions = {}, {}
+            self.predictions_open = True
+            self.public, self.private, self.results = {}, {}, None
+        self._changed()
+
     def open_turn(self, turn: int, seats: list[str]) -> None:
         """Teams on `seats` decide for `turn`; submissions of another turn are dropped."""
         with self._lock:

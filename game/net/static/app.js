@@ -246,13 +246,11 @@ function rangeField(name, value, low, high, step, disabled) {
 function renderPredict(view) {
   const form = $("predict-form");
   const mine = view.predictions;
-  form.hidden = !(view.predictions_open || mine) || view.results;
+  form.hidden = !view.predictions_open; // after the start they come back in the debrief
   if (form.hidden) return;
-  const controller = view.you.controller && view.predictions_open;
+  const controller = view.you.controller;
   $("submit-predictions").hidden = !controller;
-  $("predict-state").textContent = !view.predictions_open
-    ? t("predict.closed")
-    : mine ? t("predict.sent") : "";
+  $("predict-state").textContent = mine ? t("predict.sent") : "";
   if (cislab.predictDrawn && controller) return; // keep what the team is typing
   cislab.predictDrawn = controller;
   const qs = pick(view.public.case.questions);
