@@ -143,3 +143,24 @@ def test_views_are_strict_json():
     for bad in (float("inf"), np.float64("nan"), np.float32("nan")):
         with pytest.raises(ValueError):
             dumps({"x": bad})
+
+
+def test_every_key_the_client_and_projector_use_exists_in_both_languages():
+    import re
+    from pathlib import Path
+
+    js = (STATIC / "app.js").read_text()
+    used = set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", js))
+    used |= set(re.findall(r'data-t="([a-z_.]+)"', (STATIC / "index.html").read_text()))
+    py = "".join(p.read_text() for p in Path(STATIC).parent.glob("*.py"))
+    used |= set(re.findall(r"""\bsay\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", py))
+    used |= {f"teams.st.{s}" for s in ("submitted", "deciding", "away", "empty")}
+    used |= {f"projector.st.{s}" for s in ("submitted", "deciding", "away", "empty")}
+    used |= {f"phase.{p}" for p in ("lobby", "decide", "run", "after", "over")}
+    used |= {f"private.{r}" for r in ("state", "investor", "operator")}
+    used |= {f"fig.{k}" for k in re.findall(r'_fig\("([a-z_]+)"', py) if k != "note"}
+    used |= {"applicants.clients", "applicants.pool"}
+    assert len(used) > 60
+    for lang in ("en", "fr"):
+        table = json.loads((STATIC / f"web.{lang}.json").read_text())
+        assert sorted(used - set(table)) == [], lang
