@@ -11,6 +11,7 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ["CISLAB_I18N_STRICT"] = "1"
 
 import pygame
+import pygame_gui
 import pytest
 from cislab.game import i18n
 from cislab.game.net.host import build
@@ -119,3 +120,12 @@ def test_lobby_play_and_debrief_on_the_projector(hosted):
     assert "ça ira" in html and "Creaming: yes (Right)" in html
     assert hub.phase == "over" and hub.results["teams"][0]["role"] == "state"
     shoot(h, "projector_debrief_en")
+
+    # play again: back to the lobby, same devices on their roles, a fresh session
+    first = app.session
+    app.stack.top.on_ui("again", pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED))
+    frames(h)
+    assert app.stack.top.name == "lobby" and app.session is not first
+    assert h.conductor.session is app.session and app.session.model is None
+    assert hub.phase == "lobby" and hub.predictions == {} and hub.predictions_open
+    assert hub.occupied() == ["state", "operator"]
