@@ -16,7 +16,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from cislab import experiment_commands, indigo_command, pack_command, play_command
+from cislab import (
+    experiment_commands,
+    host_command,
+    indigo_command,
+    pack_command,
+    play_command,
+)
 from cislab.terminal import ReplaceOpt, console, err_console, error_line, fail
 
 app = typer.Typer(
@@ -295,3 +301,4 @@ experiment_commands.register(app)
 indigo_command.register(app)
 play_command.register(app)
 pack_command.register(app)
+host_command.register(app)

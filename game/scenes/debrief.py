@@ -212,7 +212,7 @@ class AfterScene(Scene):
     def to_debrief(self) -> None:
         if self.horizon > 0:
             self.session.run_after()  # the debrief scores the whole run
-        self.app.stack.replace(DebriefScene(self.app))
+        self.app.stack.replace(make("debrief", self.app))
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if event.type != pygame_gui.UI_BUTTON_PRESSED:

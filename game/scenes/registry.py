@@ -36,5 +36,9 @@ def scene_class(name: str) -> type[Scene]:
 
 
 def make(name: str, app: Any, *args: Any, **kwargs: Any) -> Scene:
-    """A new scene of that name, built with the game `app` and any arguments it takes."""
-    return scene_class(name)(app, *args, **kwargs)
+    """A new scene of that name, built with the game `app` and any arguments it takes.
+
+    An app may stand its own class in for a name (`app.scene_overrides`): `cislab host` plays
+    the same journey with a play screen whose decisions come from the teams' phones."""
+    cls = getattr(app, "scene_overrides", {}).get(name) or scene_class(name)
+    return cls(app, *args, **kwargs)
