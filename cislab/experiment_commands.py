@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from cislab.terminal import console, err_console, fail
+from cislab.terminal import LangOpt, console, err_console, fail, use_language
 
 if TYPE_CHECKING:
     from cislab.experiments.plan import Plan
@@ -91,6 +91,7 @@ def _execute(
     dask_local: int | None,
 ) -> SweepReport:
     """Run a plan with a progress bar; translate every failure into the documented exit code."""
+    from cislab import lang as language
     from cislab.experiments.runner import WorkerLost, sweep
     from cislab.experiments.spec import ExperimentError
 
@@ -108,8 +109,9 @@ def _execute(
         fail(str(exc))
     except WorkerLost as exc:
         err_console.print(
-            f"[bold red]error:[/] a worker process died ({exc}); finished runs are saved in "
-            f"{out}; run the same command to resume",
+            Text.assemble(
+                ("error: ", "bold red"), language.tr("worker_died", reason=str(exc), out=str(out))
+            ),
             highlight=False,
             soft_wrap=True,
         )
@@ -121,12 +123,18 @@ def _execute(
             shutil.rmtree(out)
         fail(f"cannot start the workers: {exc}")
     for note in report.notes:  # also when interrupted: e.g. which damaged files were set aside
-        err_console.print(f"[yellow]note[/]: {escape(note)}", highlight=False, soft_wrap=True)
+        err_console.print(
+            Text.assemble((language.tr("note") + ": ", "yellow"), note),
+            highlight=False,
+            soft_wrap=True,
+        )
     if report.interrupted:
         done = report.already_done + report.done
         err_console.print(
-            f"[yellow]interrupted[/]: {done} of {report.planned} runs saved in {out}; "
-            "run the same command to resume",
+            Text(
+                language.tr("interrupted", done=done, planned=report.planned, out=str(out)),
+                style="yellow",
+            ),
             highlight=False,
             soft_wrap=True,
         )
@@ -135,24 +143,42 @@ def _execute(
 
 
 def _finish(report: SweepReport, started: float, what: str) -> None:
+    from cislab import lang as language
+
+    tr = language.tr
     runs = report.already_done + report.done
     console.print(
-        f"[dim]{what}: {runs} runs in {escape(str(report.out))}/ ({report.done} this session on "
-        f"{report.executor}, {time.perf_counter() - started:.1f} s)[/]",
+        Text(
+            tr(
+                "done",
+                what=what,
+                runs=language.number(runs, 0),
+                out=str(report.out),
+                done=language.number(report.done, 0),
+                executor=report.executor,
+                seconds=language.number(time.perf_counter() - started, 1),
+            ),
+            style="dim",
+        ),
         soft_wrap=True,
     )
     if report.lost:
         err_console.print(
-            f"[yellow]warning[/]: {report.lost} runs were lost with their worker "
-            f"({report.lost_reason}); run the same command to do them",
+            Text.assemble(
+                (tr("warning") + ": ", "yellow"),
+                tr("warn.lost", n=report.lost, reason=report.lost_reason),
+            ),
             highlight=False,
             soft_wrap=True,
         )
     if report.failed or report.lost:
         if report.failed:
+            first = "; ".join(f"point {p} seed {s}: {e}" for p, s, e in report.errors[:3])
             err_console.print(
-                f"[yellow]warning[/]: {report.failed} runs failed (status='error' rows); first: "
-                + escape("; ".join(f"point {p} seed {s}: {e}" for p, s, e in report.errors[:3])),
+                Text.assemble(
+                    (tr("warning") + ": ", "yellow"),
+                    tr("warn.failed", n=report.failed, first=first),
+                ),
                 highlight=False,
                 soft_wrap=True,
             )
@@ -255,7 +281,8 @@ def compare(
     designs: Annotated[
         list[str],
         typer.Argument(
-            help="Scenarios (name or TOML) or override sets (path=value[,path=value…])."
+            help="Designs: scenarios (name or TOML) or override sets (path=value[,path=value…]), "
+            'optionally named: "Audit=contract.audit_rate=1.0", "Peterborough=peterborough".'
         ),
     ],
     seeds: Annotated[int, typer.Option(min=2, max=100_000, help="Seeds per design.")] = 20,
@@ -271,47 +298,163 @@ def compare(
     dask: DaskOpt = None,
     dask_local: DaskLocalOpt = None,
     out: OutOpt = None,
+    lang: LangOpt = None,
+    precision: Annotated[
+        float,
+        typer.Option(
+            min=0.001,
+            max=1.0,
+            help="Relative precision (95%) to report seeds needed for, e.g. 0.05 for ±5%.",
+        ),
+    ] = 0.05,
+    report: Annotated[
+        bool,
+        typer.Option("--report", help="Also write a one-page report (report.<lang>.html, .pdf)."),
+    ] = False,
 ) -> None:
-    """Designs side by side with the baseline: median and 90% band per metric; table + figure."""
+    """Designs side by side with the baseline: medians with 95% intervals, paired differences
+    from the baseline with intervals, and the seeds a stated precision needs; table + figures."""
     started = time.perf_counter()
-    from cislab.experiments.compare import compare_plan, compare_table, write_outputs
+    from cislab import indicators
+    from cislab import lang as language
+    from cislab.experiments.compare import (
+        BASELINE,
+        compare_plan,
+        compare_table,
+        display_labels,
+        write_outputs,
+    )
+    from cislab.experiments.compare import precision as precision_of
     from cislab.experiments.spec import ExperimentError
     from cislab.experiments.storage import read_results
 
+    use_language(lang)
+    tr = language.tr
     try:
         plan = compare_plan(designs, base, _fixed(settings), seeds, months, metrics=metrics)
     except ExperimentError as exc:
         fail(str(exc))
     out = out or Path("runs") / f"compare-{plan.design_hash()[:10]}"
-    report = _execute(plan, out, workers, dask, dask_local)
+    report_ = _execute(plan, out, workers, dask, dask_local)
     frame = read_results(out)
     frame = frame[frame["seed"].isin(plan.seeds)]
-    baseline = plan.points[0].values["design"]
-    table = compare_table(frame, plan.outputs, baseline)
-    written = write_outputs(out, table, plan.outputs, baseline)
-    labels = [p.values["design"] for p in plan.points]
-    shown = Table(
-        title=f"median [5%, 95%] over {len(plan.seeds)} seeds (Δ: paired median vs baseline)",
+    table = compare_table(frame, plan.outputs, BASELINE)
+    labels = display_labels(plan)
+    currency = plan.bases[0].meta.currency
+    needed = precision_of(frame, plan.outputs, precision)
+    written = write_outputs(out, table, plan.outputs, BASELINE, labels, currency, needed)
+    stored = [p.values["design"] for p in plan.points]
+    shown = Table(title=Text(tr("compare.title", n=len(plan.seeds))), header_style="bold")
+    shown.add_column(tr("compare.indicator"), ratio=2, overflow="fold")
+    for design in stored:
+        shown.add_column(Text(labels[design]), justify="right", ratio=2, overflow="fold")
+    cells = {(r["design"], r["output"]): r for _, r in table.iterrows()}
+    for metric in plan.outputs:
+        row = [
+            Text.assemble(
+                (indicators.label(metric, currency), "bold"),
+                "\n",
+                (indicators.direction(metric), "dim"),
+            )
+        ]
+        for design in stored:
+            row.append(_compare_cell(cells.get((design, metric)), metric, currency, design))
+        shown.add_row(*row, end_section=True)
+    console.print(shown)
+    console.print(Text(tr("compare.legend", n=len(plan.seeds)), style="dim"))
+    _print_signs(plan.outputs)
+    _print_precision(needed, plan.outputs, len(plan.seeds), precision)
+    if report:
+        from cislab import report as decision
+        from cislab.model.safe_output import quoted
+
+        data = decision.compare_report(plan, table, labels, plan.outputs)
+        for name, content in decision.files(data).items():
+            path = out / name
+            try:
+                path.write_bytes(content)
+            except OSError as exc:
+                fail(f"--out {quoted(out)}: cannot write {name} ({exc.strerror or exc})")
+            written.append(path)
+    console.print(
+        Text(tr("wrote", paths=", ".join(str(p) for p in written)), style="dim"), soft_wrap=True
+    )
+    _finish(report_, started, tr("compare.what"))
+
+
+def _compare_cell(cell: Any, metric: str, currency: str, design: str) -> Text:
+    """Median [interval], then (not for the baseline) Δ [interval] and better/worse."""
+    from cislab import indicators
+    from cislab import lang as language
+    from cislab.experiments.compare import BASELINE
+    from cislab.report import interval
+
+    if cell is None or cell["n"] == 0:
+        return Text("—")
+    text = Text(indicators.short_value(metric, cell["median"], currency))
+    ci = interval(metric, cell["median_lo"], cell["median_hi"], currency, short=True)
+    text.append("\n" + ci, "dim")
+    if design != BASELINE and "delta_median" in cell:
+        delta = indicators.short_value(metric, cell["delta_median"], currency, signed=True)
+        ci = interval(metric, cell["delta_lo"], cell["delta_hi"], currency, True, short=True)
+        text.append(f"\nΔ {delta}\n{ci}")
+        verdict = indicators.better(
+            metric, cell["delta_median"], cell["delta_lo"], cell["delta_hi"]
+        )
+        if verdict is not None:
+            style = {"better": "green", "worse": "red"}.get(verdict, "dim")
+            text.append("\n" + language.tr(f"verdict.{verdict}"), style)
+    return text
+
+
+def _print_signs(metrics: list[str]) -> None:
+    """Each indicator's sign convention, once, under the table."""
+    from cislab import indicators
+    from cislab import lang as language
+
+    notes = [(indicators.name(m), indicators.note(m)) for m in metrics if indicators.note(m)]
+    if not notes:
+        return
+    console.print(Text(language.tr("compare.signs"), style="bold"))
+    for name, note in notes:
+        console.print(Text.assemble(("• " + name + " — ", "bold"), note), soft_wrap=False)
+
+
+def _print_precision(needed: Any, metrics: list[str], run: int, target: float) -> None:
+    """Seeds needed for ±target on each metric's median and mean: the most any design needs."""
+    from cislab import indicators
+    from cislab import lang as language
+
+    tr = language.tr
+    table = Table(
+        title=Text(tr("compare.precision_title", pct=language.percent(target, 0))),
         header_style="bold",
     )
-    shown.add_column("metric")
-    for label in labels:
-        shown.add_column(Text(label), justify="right")
-    cells = {(r["design"], r["output"]): r for _, r in table.iterrows()}
-    from cislab.experiments.stats import fmt
+    for column in (
+        "compare.indicator",
+        "compare.seeds_run",
+        "compare.for_median",
+        "compare.for_mean",
+    ):
+        table.add_column(tr(column), justify="left" if column == "compare.indicator" else "right")
 
-    for metric in plan.outputs:
-        row = [metric]
-        for label in labels:
-            cell = cells.get((label, metric))
-            text = _band_cell(cell)
-            if cell is not None and label != baseline and "delta_median" in cell:
-                text += f"\nΔ {fmt(cell['delta_median'])}"
-            row.append(text)
-        shown.add_row(*row)
-    console.print(shown)
-    console.print(f"[dim]wrote {escape(', '.join(str(p) for p in written))}[/]", soft_wrap=True)
-    _finish(report, started, "compare")
+    def most(column: str, metric: str) -> str:
+        values = needed.loc[needed["output"] == metric, column]
+        if values.isna().any() or values.empty:
+            return tr("compare.precision_undefined")
+        n = int(values.max())
+        shown = language.number(n, 0)
+        return f"{shown} ✓" if n <= run else shown
+
+    for metric in metrics:
+        table.add_row(
+            indicators.name(metric),
+            language.number(run, 0),
+            most("seeds_for_median", metric),
+            most("seeds_for_mean", metric),
+        )
+    console.print(table)
+    console.print(Text(tr("compare.precision_note"), style="dim"))
 
 
 def sensitivity(
