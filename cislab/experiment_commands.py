@@ -124,7 +124,7 @@ def _execute(
         fail(f"cannot start the workers: {exc}")
     for note in report.notes:  # also when interrupted: e.g. which damaged files were set aside
         err_console.print(
-            Text.assemble((language.tr("note") + ": ", "yellow"), note),
+            Text.assemble((language.tr("note") + language.tr("colon"), "yellow"), note),
             highlight=False,
             soft_wrap=True,
         )
@@ -165,7 +165,7 @@ def _finish(report: SweepReport, started: float, what: str) -> None:
     if report.lost:
         err_console.print(
             Text.assemble(
-                (tr("warning") + ": ", "yellow"),
+                (tr("warning") + tr("colon"), "yellow"),
                 tr("warn.lost", n=report.lost, reason=report.lost_reason),
             ),
             highlight=False,
@@ -176,21 +176,13 @@ def _finish(report: SweepReport, started: float, what: str) -> None:
             first = "; ".join(f"point {p} seed {s}: {e}" for p, s, e in report.errors[:3])
             err_console.print(
                 Text.assemble(
-                    (tr("warning") + ": ", "yellow"),
+                    (tr("warning") + tr("colon"), "yellow"),
                     tr("warn.failed", n=report.failed, first=first),
                 ),
                 highlight=False,
                 soft_wrap=True,
             )
         raise typer.Exit(code=1)
-
-
-def _band_cell(row: Any) -> str:
-    from cislab.experiments.stats import fmt
-
-    if row is None or row["n"] == 0:
-        return "—"
-    return f"{fmt(row['median'])} [{fmt(row['q05'])}, {fmt(row['q95'])}]"
 
 
 def sweep(
@@ -201,12 +193,15 @@ def sweep(
     out: OutOpt = None,
     settings: SetOpt = None,
     figures: Annotated[bool, typer.Option(help="Write figures at the end.")] = True,
+    lang: LangOpt = None,
 ) -> None:
     """Run every (design point, seed) of an experiment once; resumable; Parquet results."""
     started = time.perf_counter()
+    from cislab import lang as language
     from cislab.experiments.plan import load_plan
     from cislab.experiments.spec import ExperimentError
 
+    use_language(lang)
     try:
         plan = load_plan(experiment, _fixed(settings))
     except ExperimentError as exc:
@@ -214,7 +209,7 @@ def sweep(
     out = out or Path("runs") / plan.name
     report = _execute(plan, out, workers, dask, dask_local)
     _report_sweep(plan, out, figures)
-    _finish(report, started, "sweep")
+    _finish(report, started, language.tr("sweep.what"))
 
 
 def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
@@ -229,36 +224,49 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
     ]
     table = bands(frame, ["point_id", *plan.columns], outputs)
     table.to_csv(out / "summary.csv", index=False)
+    currency = plan.bases[0].meta.currency
     if figures and plan.columns:
         from cislab.experiments.figures import lever_figure, save, scatter_figure
 
         varied = [c for c in plan.columns if frame[c].astype(str).nunique() > 1]
         if plan.source.get("design", {}).get("kind") == "lhs":
-            fig = scatter_figure(frame, outputs, varied or plan.columns)
+            fig = scatter_figure(frame, outputs, varied or plan.columns, currency)
         else:
             x = varied[0] if varied else plan.columns[0]
             hue = varied[1] if len(varied) > 1 else None
-            fig = lever_figure(frame, outputs, x, hue, title=plan.name)
+            fig = lever_figure(frame, outputs, x, hue, title=plan.name, currency=currency)
         save(fig, out / "figures" / "outcomes")
-    shown = Table(title=f"{plan.name}: over seeds", header_style="bold")
-    shown.add_column("output", no_wrap=True, min_width=len(max(outputs, key=len)))
-    shown.add_column("point")
+    from cislab import indicators
+    from cislab import lang as language
+
+    tr = language.tr
+    shown = Table(title=Text(tr("sweep.title", name=plan.name)), header_style="bold")
+    shown.add_column(tr("sweep.output"), overflow="fold")
+    shown.add_column(tr("sweep.point"))
     columns = plan.columns if len(plan.columns) <= MAX_SHOWN_FACTORS else []
     for column in columns:
         shown.add_column(column)
-    for column in ("median", "5%", "95%"):
-        shown.add_column(column, justify="right", no_wrap=True)
-    from cislab.experiments.stats import fmt
+    for column in ("stat.median", "stat.interval", "stat.q05", "stat.q95"):
+        shown.add_column(tr(column), justify="right", no_wrap=True)
+    from cislab.report import interval
 
     shown_points = plan.points[:MAX_SHOWN_POINTS]
     by_point = {(r["point_id"], r["output"]): r for _, r in table.iterrows()}
     for output in outputs:
         for i, p in enumerate(shown_points):
             row = by_point.get((p.point_id, output))
-            stats = ["—"] * 3 if row is None else [fmt(row[k]) for k in ("median", "q05", "q95")]
+            if row is None:
+                stats = ["—"] * 4
+            else:
+                stats = [
+                    indicators.short_value(output, row["median"], currency),
+                    interval(output, row["median_lo"], row["median_hi"], currency, short=True),
+                    indicators.short_value(output, row["q05"], currency),
+                    indicators.short_value(output, row["q95"], currency),
+                ]
             values = [escape(_short(p.values.get(c, ""))) for c in columns]
             shown.add_row(
-                output if i == 0 else "",
+                Text(indicators.label(output, currency)) if i == 0 else "",
                 str(p.point_id),
                 *values,
                 *stats,
@@ -266,10 +274,8 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
             )
     console.print(shown)
     if len(plan.points) > MAX_SHOWN_POINTS:
-        console.print(
-            f"[dim]… {len(plan.points) - MAX_SHOWN_POINTS} more points in "
-            f"{escape(str(out))}/summary.csv[/]"
-        )
+        more = tr("sweep.more", n=len(plan.points) - MAX_SHOWN_POINTS, path=f"{out}/summary.csv")
+        console.print(Text(more, style="dim"))
 
 
 def _short(value: Any) -> str:
@@ -476,16 +482,22 @@ def sensitivity(
     dask: DaskOpt = None,
     dask_local: DaskLocalOpt = None,
     out: OutOpt = None,
+    lang: LangOpt = None,
 ) -> None:
-    """SALib sensitivity indices of the experiment's factors for chosen outputs; table + figure."""
+    """SALib sensitivity indices of the experiment's factors for chosen outputs; table + figure.
+
+    Warns when N is small or an index's interval is wider than the index; counts the runs where
+    an output is undefined instead of dropping them silently."""
     started = time.perf_counter()
+    from cislab import lang as language
     from cislab.experiments.sensitivity import analyse, sensitivity_design
     from cislab.experiments.spec import ExperimentError, load_experiment
 
+    use_language(lang)
     if method is not None and method not in {"morris", "sobol"}:
         fail(f"--method = {method!r}: allowed: morris, sobol")
     try:
-        exp, base = load_experiment(experiment, _fixed(settings))
+        exp, base = load_experiment(experiment, _fixed(settings), grid=False)
         method = method or exp.sensitivity.method
         design = sensitivity_design(exp, base, method, samples, seeds, outputs)
     except ExperimentError as exc:
@@ -501,36 +513,89 @@ def sensitivity(
     indices, notes = analyse(design, frame)
     indices.to_csv(out / "sensitivity.csv", index=False)
     written = [out / "sensitivity.csv"]
+    currency = base.meta.currency
     if not indices.empty:
-        written += save(indices_figure(indices, method), out / "sensitivity")
-    _print_indices(indices, method)
+        written += save(indices_figure(indices, method, currency), out / "sensitivity")
+    _print_indices(indices, method, currency)
+    tr = language.tr
     for note in notes:
-        console.print(f"[yellow]note[/]: {escape(note)}")
-    console.print(f"[dim]wrote {escape(', '.join(str(p) for p in written))}[/]", soft_wrap=True)
-    _finish(report, started, "sensitivity")
+        console.print(
+            Text.assemble((tr("warning") + tr("colon"), "yellow"), tr(note.key, **note.values)),
+            soft_wrap=False,
+        )
+    _warn_wide(indices, method)
+    console.print(
+        Text(tr("wrote", paths=", ".join(str(p) for p in written)), style="dim"), soft_wrap=True
+    )
+    _finish(report, started, tr("sensitivity.what"))
 
 
-def _print_indices(indices: Any, method: str) -> None:
+MAX_WIDE_SHOWN = 5
+
+
+def _warn_wide(indices: Any, method: str) -> None:
+    """One line per index whose interval is wider than itself (the first few, then a count)."""
+    from cislab import lang as language
+
+    if indices.empty or "wide" not in indices:
+        return
+    tr = language.tr
+    key = "mu_star" if method == "morris" else "ST"
+    wide = indices[indices["wide"]]
+    for _, row in wide.head(MAX_WIDE_SHOWN).iterrows():
+        text = tr(
+            "sensitivity.wide",
+            output=row["output"],
+            factor=row["factor"],
+            index="μ*" if method == "morris" else "ST",
+            conf=language.significant(row[f"{key}_conf"], 3),
+            value=language.significant(row[key], 3),
+        )
+        console.print(Text.assemble((tr("warning") + tr("colon"), "yellow"), text))
+    if len(wide) > MAX_WIDE_SHOWN:
+        count = len(wide) - MAX_WIDE_SHOWN
+        console.print(Text(tr("sensitivity.wide_count", count=count), style="yellow"))
+
+
+def _print_indices(indices: Any, method: str, currency: str = "EUR") -> None:
+    from cislab import indicators
+    from cislab import lang as language
+
     if indices.empty:
         return
+    tr = language.tr
     cols: list[tuple[str, Callable[[Any], str]]]
     if method == "morris":
+
+        def unit(r: Any, col: str) -> str:  # μ* and σ are in the output's own unit
+            return indicators.short_value(r["output"], r[col], currency)
+
         cols = [
-            ("μ*", lambda r: f"{r['mu_star']:.3g} ± {r['mu_star_conf']:.2g}"),
-            ("σ", lambda r: f"{r['sigma']:.3g}"),
+            ("μ*", lambda r: f"{unit(r, 'mu_star')} ± {unit(r, 'mu_star_conf')}"),
+            ("σ", lambda r: unit(r, "sigma")),
         ]
     else:
         cols = [
-            ("S1", lambda r: f"{r['S1']:.2f} ± {r['S1_conf']:.2f}"),
-            ("ST", lambda r: f"{r['ST']:.2f} ± {r['ST_conf']:.2f}"),
+            ("S1", lambda r: f"{language.number(r['S1'], 2)} ± {language.number(r['S1_conf'], 2)}"),
+            ("ST", lambda r: f"{language.number(r['ST'], 2)} ± {language.number(r['ST_conf'], 2)}"),
         ]
-    table = Table(title=f"{method} indices (95% CI)", header_style="bold")
-    for name in ("output", "factor", "role", *(c for c, _ in cols)):
-        table.add_column(name)
+    table = Table(title=Text(tr("sensitivity.title", method=method)), header_style="bold")
+    for name in ("sensitivity.output", "sensitivity.factor", "sensitivity.role"):
+        table.add_column(tr(name), overflow="fold")
+    for name, _ in cols:
+        table.add_column(name, justify="right")
+    table.add_column(tr("sensitivity.undefined_runs"), justify="right")
     key = "mu_star" if method == "morris" else "ST"
     for output, group in indices.groupby("output", sort=False):
         for _, row in group.sort_values(key, ascending=False).iterrows():
-            table.add_row(output, row["factor"], row["role"], *(f(row) for _, f in cols))
+            cells = [Text(f(row), style="yellow" if row["wide"] else "") for _, f in cols]
+            table.add_row(
+                Text(indicators.label(output, currency)),
+                row["factor"],
+                tr(f"role.{row['role']}"),
+                *cells,
+                language.number(row["undefined_runs"], 0),
+            )
     console.print(table)
 
 

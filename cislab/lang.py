@@ -198,7 +198,5 @@ def significant(value: object, digits: int = 4) -> str:
     v = float(value)  # type: ignore[arg-type]
     if v == 0:
         return "0"
-    pattern = "#,##" + "@" * digits if abs(v) >= 1000 else "@" * digits
-    from babel.numbers import format_decimal
-
-    return _signed(format_decimal(v, format=pattern, locale=_locale()), v, False)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(v))))
+    return number(round(v, decimals), decimals)

@@ -117,7 +117,7 @@ def plain_line(key: str, row: Mapping[str, Any], currency: str) -> str:
     if key in SIGNED_PLAIN:
         base += ".pos" if median >= 0 else ".neg"
     if not lang.has(base):
-        return f"{name}: {indicators.value(key, median, currency)}"
+        return name + lang.tr("colon") + indicators.value(key, median, currency)
     shown = abs(median) if key in MAGNITUDE else median
     text = lang.tr(base, value=indicators.value(key, shown, currency))
     lo, hi = row.get("median_lo"), row.get("median_hi")
