@@ -391,7 +391,7 @@ def to_pdf(data: ReportData) -> bytes:
     half = (len(data.terms) + 1) // 2
     pairs = data.terms + [("", "")] * (2 * half - len(data.terms))
     with pdf.table(
-        col_widths=(30, 20, 30, 20),
+        col_widths=(27, 23, 30, 20),
         text_align=("LEFT", "LEFT", "LEFT", "LEFT"),
         line_height=3.5,
         borders_layout="NONE",

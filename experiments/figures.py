@@ -190,7 +190,7 @@ def compare_figure(
         sub = table[table["output"] == metric].set_index("design").reindex(designs)
         ypos = np.arange(len(designs))[::-1]
         base = sub.loc[baseline]
-        if np.isfinite(base["median"]):
+        if np.isfinite(base["median"]) and len(designs) > 1:
             ax.axvspan(base["q05"], base["q95"], color="0.85", lw=0)
             ax.axvline(base["median"], color="0.4", ls="--", lw=1)
         for y, design in zip(ypos, designs, strict=True):
@@ -209,7 +209,8 @@ def compare_figure(
         ax.grid(axis="x", alpha=0.3)
         ax.set_ylim(-0.6, len(designs) - 0.4)
         _readable_axis(ax, sub[["q05", "q95"]].to_numpy(dtype=float), metric, currency)
-    fig.suptitle(lang.tr("figure.compare_title"), fontsize="medium")
+    key = "figure.compare_title" if len(designs) > 1 else "figure.run_title"
+    fig.suptitle(lang.tr(key), fontsize="medium")
     return light(fig)
 
 

@@ -103,7 +103,7 @@ def test_french_compare_of_three_named_designs_has_intervals_on_differences(fren
     for name in ("Orientation publique", "Audit complet", "Essai randomisé"):
         assert name in text
     assert "Référence :" in text and "3000000)" in text  # the baseline names its --set
-    assert "Écrémage (points de risque)" in text and "plus bas = mieux" in text
+    assert "Indice d'écrémage (points de risque)" in text and "plus bas = mieux" in text
     assert "Bénéfice public net (€)" in text and "Graines nécessaires pour ±5" in text
     assert text.count("Δ ") >= 6 and "[" in text and " ; " in text
     table = pd.read_csv(out / "compare.csv")
