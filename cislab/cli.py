@@ -23,7 +23,15 @@ from cislab import (
     pack_command,
     play_command,
 )
-from cislab.terminal import ReplaceOpt, console, err_console, error_line, fail
+from cislab.terminal import (
+    LangOpt,
+    ReplaceOpt,
+    console,
+    err_console,
+    error_line,
+    fail,
+    use_language,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -74,26 +82,45 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
     replace: ReplaceOpt = False,
+    lang: LangOpt = None,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="Also write a one-page decision report (report.<lang>.html and .pdf): the "
+            "contract's terms and medians with 95% intervals over --report-seeds seeds.",
+        ),
+    ] = False,
+    report_seeds: Annotated[
+        int, typer.Option(min=2, max=1000, help="Seeds the report's medians use (from --seed).")
+    ] = 20,
 ) -> None:
     """Run one scenario and write summary.json plus tidy tables."""
+    from cislab import lang as language
     from cislab.model.outputs import TableFormat, atomic_folder
     from cislab.model.safe_output import OutputError, quoted
 
+    use_language(lang)
     if fmt not in {f.value for f in TableFormat}:
         fail(f"--format = {fmt!r}: allowed: parquet, csv")
     sc, overrides = _scenario_and_overrides(scenario, settings)
     out = out or Path("runs") / f"{sc.meta.name}-seed{seed}"
     start = time.perf_counter()
+    title = language.tr("run.title", title=language.text_of(sc.meta.title, sc.meta.name), seed=seed)
     try:  # the folder is checked and locked before the run, written only once it is complete
         with atomic_folder(out, "run", replace) as tmp:
             result = _simulate(sc, seed, months, start, overrides)
-            result.write_into(tmp, fmt, _run_figures(result, sc, seed))
+            files = _run_figures(result, sc, title)
+            if report:
+                files |= _run_report(sc, seed, months, overrides, report_seeds, files)
+            result.write_into(tmp, fmt, files)
     except OutputError as exc:
         fail(str(exc))
     except OSError as exc:  # e.g. the disk filled up: nothing was written (all files or none)
         fail(f"--out {quoted(out)}: cannot write ({exc.strerror or exc}); nothing was written")
-    print_summary(result.summary, title=f"{sc.meta.title.en or sc.meta.name} — seed {seed}")
-    console.print(f"[dim]wrote {escape(str(out))}/ in {time.perf_counter() - start:.2f} s[/]")
+    print_summary(result.summary, title=title, currency=sc.meta.currency)
+    seconds = language.number(time.perf_counter() - start, 2)
+    console.print(f"[dim]{escape(language.tr('run.wrote', path=str(out), seconds=seconds))}[/]")
 
 
 def _simulate(sc, seed: int, months: int | None, start: float, overrides=None):
@@ -124,7 +151,7 @@ def _simulate(sc, seed: int, months: int | None, start: float, overrides=None):
     return collect(model)
 
 
-def _run_figures(result, sc, seed: int) -> dict[str, bytes]:
+def _run_figures(result, sc, title: str) -> dict[str, bytes]:
     """Figures written beside the tables: the adoption curve of the post-contract phase."""
     if result.model.after is None:
         return {}
@@ -132,52 +159,69 @@ def _run_figures(result, sc, seed: int) -> dict[str, bytes]:
 
     return {
         "adoption.png": adoption_png(
-            result.timeseries,
-            sc.meta.start_year,
-            sc.contract_months,
-            f"{sc.meta.title.en or sc.meta.name} — seed {seed}",
+            result.timeseries, sc.meta.start_year, sc.contract_months, title
         )
     }
 
 
+def _run_report(sc, seed: int, months, overrides, seeds: int, figures: dict[str, bytes]):
+    """The decision report's files: the design over `seeds` seeds from `seed` (medians and
+    intervals need several runs; the run written beside it is the first of them)."""
+    from cislab import lang as language
+    from cislab import report as decision
+
+    err_console.print(
+        f"[dim]{escape(language.tr('run.report_runs', n=seeds, seed=seed))}[/]", highlight=False
+    )
+    data = decision.run_report(sc, list(range(seed, seed + seeds)), months, overrides, figures)
+    return decision.files(data)
+
+
 SUMMARY_ROWS = [
-    ("contract_signed", "Contract signed", "{}"),
-    ("terminated", "Early termination", "{}"),
-    ("enrolled", "People enrolled", "{:,}"),
-    ("counted", "People counted by the evaluator", "{:,}"),
-    ("creaming_index", "Creaming index (eligible − enrolled risk)", "{:+.3f}"),
-    ("parking_index", "Parking index (hardest fifth's hours)", "{:+.3f}"),
-    ("gaming_index", "Gaming index (quality shortfall)", "{:.3f}"),
-    ("true_effect", "True effect per person", "{:.3f}"),
-    ("measured_effect", "Measured effect per person", "{:.3f}"),
-    ("outcome_payments", "Outcome payments", "{:,.0f}"),
-    ("public_cost", "Public cost (payments + evaluation)", "{:,.0f}"),
-    ("public_savings", "Public savings (true)", "{:,.0f}"),
-    ("investor_irr", "Investor IRR", "{:+.1%}"),
-    ("investor_multiple", "Investor multiple", "{:.2f}×"),
-    ("operator_cash_end", "Operator cash at end", "{:,.0f}"),
-    ("ledger_imbalance", "Ledger imbalance", "{:.2e}"),
+    "contract_signed",
+    "terminated",
+    "enrolled",
+    "counted",
+    "creaming_index",
+    "parking_index",
+    "gaming_index",
+    "true_effect",
+    "measured_effect",
+    "outcome_payments",
+    "public_cost",
+    "public_savings",
+    "net_public_benefit",
+    "investor_irr",
+    "investor_multiple",
+    "operator_cash_end",
+    "ledger_imbalance",
 ]
 
 AFTER_ROWS = [
-    ("adopted", "Territories funding it at the end (droit commun)", "{}"),
-    ("territories_reached", "Territories reached", "{}"),
-    ("people_covered", "People covered after the first contract", "{:,.0f}"),
-    ("next_contracts", "Next outcome-based contracts", "{}"),
-    ("scaled_on_inflated_evidence", "Scale-ups on inflated evidence (share)", "{:.0%}"),
-    ("investor_reinvestment", "Investors' reinvestment", "{:,.0f}"),
-    ("public_spending_after", "Public spending after the first contract", "{:,.0f}"),
+    "adopted",
+    "territories_reached",
+    "people_covered",
+    "next_contracts",
+    "scaled_on_inflated_evidence",
+    "investor_reinvestment",
+    "public_spending_after",
 ]
 
 
-def print_summary(summary: dict, title: str) -> None:
+def print_summary(summary: dict, title: str, currency: str = "EUR") -> None:
+    """The run's indicators with their units, in the chosen language (`cislab.indicators`)."""
+    from cislab import indicators
+    from cislab import lang as language
+
     table = Table(title=Text(title), show_header=True, header_style="bold")
-    table.add_column("Indicator")
-    table.add_column("Value", justify="right")
+    table.add_column(language.tr("run.indicator"))
+    table.add_column(language.tr("run.value"), justify="right")
     rows = SUMMARY_ROWS + (AFTER_ROWS if "adopted" in summary else [])
-    for key, label, pattern in rows:
+    for key in rows:
         value = summary.get(key)
-        table.add_row(label, "—" if value is None else pattern.format(value))
+        signed = key in ("creaming_index", "parking_index", "investor_irr", "net_public_benefit")
+        shown = indicators.value(key, value, currency, signed=signed)
+        table.add_row(Text(indicators.label(key, currency)), shown)
     console.print(table)
 
 
@@ -235,6 +279,7 @@ def validate_cases(
     ] = None,
     out: Annotated[Path, typer.Option(help="Report folder.")] = Path("runs/validation"),
     replace: ReplaceOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Compare every real case's published results with simulated 90% bands.
 
@@ -242,10 +287,13 @@ def validate_cases(
     """
     from rich.progress import Progress
 
+    from cislab import lang as language
     from cislab import validate_cases as vc
     from cislab.model.outputs import atomic_folder
     from cislab.model.safe_output import OutputError, quoted
 
+    use_language(lang)
+    tr = language.tr
     case_list = vc.cases()
     total = seeds * sum(1 for c in case_list if c.checks)
     try:  # checked and locked before the runs, written only once the report is complete
@@ -253,7 +301,7 @@ def validate_cases(
             with Progress(
                 console=err_console, transient=True, disable=not err_console.is_terminal
             ) as bar:
-                task = bar.add_task("validating cases", total=total)
+                task = bar.add_task(tr("cases.progress"), total=total)
                 values = vc.simulate(case_list, seeds, workers, progress=lambda: bar.advance(task))
             frame = vc.report(case_list, values)
             vc.write_into(frame, tmp, seeds)
@@ -261,24 +309,25 @@ def validate_cases(
         fail(str(exc))
     except OSError as exc:
         fail(f"--out {quoted(out)}: cannot write ({exc.strerror or exc}); nothing was written")
-    table = Table(title=f"Published results against simulated 90% bands ({seeds} seeds)")
-    for column in ("case", "metric", "published", "sim 5%", "median", "sim 95%", "inside"):
-        table.add_column(column, justify="left" if column in ("case", "metric") else "right")
+    table = Table(title=tr("cases.title", seeds=seeds))
+    for key in ("case", "metric", "published", "sim05", "median", "sim95", "inside"):
+        table.add_column(
+            tr(f"cases.{key}"), justify="left" if key in ("case", "metric") else "right"
+        )
     for row in frame.itertuples():
         if row.inside is None:
-            table.add_row(row.case, f"[dim]{row.note}[/]", "—", "—", "—", "—", "—")
+            table.add_row(row.case, f"[dim]{escape(row.note)}[/]", "—", "—", "—", "—", "—")
             continue
         table.add_row(
             row.case,
             row.metric,
-            f"{row.published:.4g}",
-            f"{row.sim_p05:.4g}",
-            f"{row.sim_median:.4g}",
-            f"{row.sim_p95:.4g}",
-            "[green]yes[/]" if row.inside else "[red]no[/]",
+            *(vc.significant(v) for v in (row.published, row.sim_p05, row.sim_median, row.sim_p95)),
+            f"[green]{tr('yes')}[/]" if row.inside else f"[red]{tr('no')}[/]",
         )
     console.print(table)
-    console.print(f"[dim]wrote {out}/report.md, report.csv, report.png[/]")
+    console.print(
+        f"[dim]{escape(tr('wrote', paths=f'{out}/report.md, report.csv, report.png'))}[/]"
+    )
 
 
 def main() -> None:

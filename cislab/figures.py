@@ -10,6 +10,8 @@ from io import BytesIO
 import pandas as pd
 from matplotlib.figure import Figure
 
+from cislab.lang import tr
+
 
 def adoption_png(
     timeseries: pd.DataFrame, start_year: int, contract_months: int, title: str
@@ -25,18 +27,18 @@ def adoption_png(
         timeseries["territories_adopted"],
         where="post",
         color="tab:green",
-        label="territories funding it (droit commun)",
+        label=tr("adoption.funding"),
     )
     ax.step(
         years,
         timeseries["territories_reached"],
         where="post",
         color="tab:blue",
-        label="territories reached",
+        label=tr("adoption.reached"),
     )
     ax.axvline(start_year + contract_months / 12.0, color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel("year")
-    ax.set_ylabel("territories")
+    ax.set_xlabel(tr("adoption.year"))
+    ax.set_ylabel(tr("adoption.territories"))
     ax.set_ylim(bottom=0)
     people = ax.twinx()
     people.plot(
@@ -44,9 +46,9 @@ def adoption_png(
         timeseries["people_covered"] / 1000.0,
         color="tab:orange",
         linestyle="--",
-        label="people covered (thousands, cumulative)",
+        label=tr("adoption.people"),
     )
-    people.set_ylabel("people covered (thousands)")
+    people.set_ylabel(tr("adoption.people_axis"))
     people.set_ylim(bottom=0)
     lines = ax.get_legend_handles_labels()
     more = people.get_legend_handles_labels()
@@ -55,7 +57,7 @@ def adoption_png(
     buffer = BytesIO()
     with warnings.catch_warnings():  # a character the font lacks is drawn as a box, not a crash
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        fig.savefig(buffer, format="png", dpi=110)
+        fig.savefig(buffer, format="png", dpi=110, facecolor="white")
     return buffer.getvalue()
 
 

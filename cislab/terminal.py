@@ -41,3 +41,21 @@ ReplaceOpt = Annotated[
         "--replace", help="Replace an earlier CIS Lab output in --out (never other files)."
     ),
 ]
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of tables, figures and reports: fr or en (default: from LANG/LC_ALL). "
+        "Langue des tableaux, figures et rapports : fr ou en (par défaut : selon LANG/LC_ALL).",
+    ),
+]
+
+
+def use_language(lang: str | None) -> str:
+    """Set the command's language from `--lang` (or the locale); a bad value is one line, exit 2."""
+    from cislab import lang as language
+
+    if lang is not None and lang not in language.LANGS:
+        fail(f"--lang = {lang!r}: allowed: {', '.join(language.LANGS)}")
+    return language.choose(lang)

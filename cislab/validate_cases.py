@@ -214,9 +214,19 @@ def to_markdown(frame: pd.DataFrame, seeds: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def significant(value: float) -> str:
+    """Four significant digits in the reader's number format (`cislab.lang`)."""
+    from cislab import lang
+
+    return lang.significant(value, 4)
+
+
 def figure(frame: pd.DataFrame, path: Path) -> None:
-    """Published figures against simulated bands, one panel row per figure."""
+    """Published figures against simulated bands, one panel row per figure (in the chosen
+    language; case and metric names stay the identifiers the scenarios use)."""
     import matplotlib
+
+    from cislab.lang import tr
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -234,18 +244,18 @@ def figure(frame: pd.DataFrame, path: Path) -> None:
         ax.plot([lo, hi], [i, i], color="#4477aa", linewidth=6, alpha=0.5, solid_capstyle="butt")
         ax.plot(mid, i, "|", color="#224466", markersize=14)
         ax.plot(pub, i, "D", color="#228833" if row.inside else "#cc3311", markersize=7)
-    tags = {"calibrated": " [in sample]", "by_construction": " [by construction]"}
+    tags = {
+        "calibrated": f" [{tr('cases.in_sample')}]",
+        "by_construction": f" [{tr('cases.by_construction')}]",
+    }
     ax.set_yticks(
         range(len(rows)),
         [f"{r.case}: {r.metric}{tags.get(r.evidence, '')}" for r in rows.itertuples()],
     )
     ax.invert_yaxis()
-    ax.set_xlabel(
-        "value ÷ largest absolute value in its row\n"
-        "bar: simulated 5–95%   tick: median   diamond: published (green inside, red outside)"
-    )
+    ax.set_xlabel(tr("cases.figure_x"))
     ax.axvline(0, color="grey", linewidth=0.5)
-    ax.set_title("Published results against simulated 90% bands")
+    ax.set_title(tr("cases.figure_title"))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -22,6 +22,9 @@ from cislab.experiments.stats import numeric
 
 Method = Literal["morris", "sobol"]
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 32}
+# Below these, indices are rough (Sobol's bootstrap intervals are often wider than the indices;
+# Morris's μ* ranks are unstable): the CLI says so rather than let a reader trust them.
+ADVISED_SAMPLES = {"morris": 10, "sobol": 64}
 MORRIS_LEVELS = 4
 
 
@@ -102,22 +105,62 @@ def point_means(frame: pd.DataFrame, n_points: int, output: str) -> np.ndarray:
     return means.reindex(range(n_points)).to_numpy(dtype=float)
 
 
-def analyse(design: SensitivityDesign, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Indices per output and factor; outputs SALib cannot use are listed in the notes."""
+@dataclass
+class Note:
+    """Something a reader of the indices must know, as a catalogue key and its values (the CLI
+    says it in the reader's language)."""
+
+    key: str
+    values: dict[str, object]
+
+
+def undefined_runs(frame: pd.DataFrame, output: str) -> tuple[int, int]:
+    """(runs where `output` is undefined, successful runs): an IRR with no cash flows…"""
+    ok = frame[frame["status"] == "ok"]
+    return int(numeric(ok, output).isna().sum()), len(ok)
+
+
+def analyse(design: SensitivityDesign, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Note]]:
+    """Indices per output and factor, each with `undefined_runs` (how many runs had no value)
+    and `wide` (its interval is wider than the index: not told apart from 0); the notes say
+    which outputs could not be analysed and why, with counts — nothing is dropped silently."""
     rows, notes = [], []
     n_points = len(design.plan.points)
+    samples = design.plan.source.get("samples", 0)
+    if samples < ADVISED_SAMPLES[design.method]:
+        notes.append(
+            Note(
+                "sensitivity.small_n",
+                {"n": samples, "method": design.method, "minimum": ADVISED_SAMPLES[design.method]},
+            )
+        )
     for output in design.plan.outputs:
         y = point_means(frame, n_points, output)
+        bad_runs, total = undefined_runs(frame, output)
         missing = int(np.isnan(y).sum())
+        counts = {"output": output, "runs": bad_runs, "total": total}
         if missing:
-            notes.append(f"{output}: undefined at {missing} of {n_points} points; not analysed")
+            notes.append(
+                Note("sensitivity.undefined_points", {**counts, "points": missing, "n": n_points})
+            )
             continue
+        if bad_runs:
+            notes.append(Note("sensitivity.undefined_some", counts))
         if np.ptp(y) == 0:
-            notes.append(f"{output}: the same at every point; not analysed")
+            notes.append(Note("sensitivity.constant", {"output": output}))
             continue
         for name, index in _indices(design, y).items():
+            key = "mu_star" if design.method == "morris" else "ST"
+            wide = bool(abs(index[f"{key}_conf"]) > abs(index[key]))
             rows.append(
-                {"output": output, "factor": name, "role": design.roles[name].value, **index}
+                {
+                    "output": output,
+                    "factor": name,
+                    "role": design.roles[name].value,
+                    **index,
+                    "wide": wide,
+                    "undefined_runs": bad_runs,
+                }
             )
     return pd.DataFrame(rows), notes
 

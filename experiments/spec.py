@@ -264,13 +264,18 @@ def _allowed_outputs(name: str, known: Iterable[str]) -> str:
     )
 
 
-def parse_experiment(data: dict[str, Any], folder: Path | None = None) -> Experiment:
-    """Validate raw experiment data; raise ExperimentError with one line on the first problem."""
+def parse_experiment(
+    data: dict[str, Any], folder: Path | None = None, grid: bool = True
+) -> Experiment:
+    """Validate raw experiment data; raise ExperimentError with one line on the first problem.
+
+    `grid=False` when the factors only span a space (sensitivity analysis: Morris and Sobol
+    sample a low/high range themselves, so it needs no `steps`)."""
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as exc:
         raise ExperimentError(_one_line(exc)) from None
-    if exp.design.kind == "grid":
+    if grid and exp.design.kind == "grid":
         for path, factor in exp.factors.items():
             if factor.is_range and factor.steps is None:
                 raise ExperimentError(
@@ -285,11 +290,12 @@ def parse_experiment(data: dict[str, Any], folder: Path | None = None) -> Experi
 
 
 def load_experiment(
-    path: str | Path, extra_fixed: dict[str, Any] | None = None
+    path: str | Path, extra_fixed: dict[str, Any] | None = None, grid: bool = True
 ) -> tuple[Experiment, Scenario]:
     """Read and validate an experiment file; return it with its resolved base scenario.
 
-    `extra_fixed` (e.g. from `--set`) is added to the file's [fixed] overrides.
+    `extra_fixed` (e.g. from `--set`) is added to the file's [fixed] overrides; `grid=False`
+    for sensitivity analysis (see `parse_experiment`).
     """
     path = Path(path)
     try:
@@ -306,7 +312,7 @@ def load_experiment(
         check_paths(list(extra_fixed), "--set")
         data["fixed"] = {**data.get("fixed", {}), **extra_fixed}
     try:
-        exp = parse_experiment(data, path.parent)
+        exp = parse_experiment(data, path.parent, grid)
     except ExperimentError as exc:
         raise ExperimentError(f"{printable(path.name)}: {exc}") from None
     return exp, base_scenario(exp, path.parent)

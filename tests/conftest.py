@@ -10,6 +10,10 @@ import numpy as np
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+# The CLI speaks the locale's language unless told (`--lang`): tests that read its English
+# output must not depend on the machine's locale; French is tested with `--lang fr`.
+os.environ["LC_ALL"] = "C.UTF-8"
+os.environ["CISLAB_I18N_STRICT"] = os.environ.get("CISLAB_I18N_STRICT", "1")
 
 SEEDS = tuple(range(10))
 

@@ -315,6 +315,9 @@ class ExploreScene(Scene):
         self.dirty_at: float | None = None
         self.last_seconds = 0.0
         self.error = ""
+        self.status = ""  # where the design was saved, or why it could not be
+        self.hover: str | None = None  # an output to explain without a mouse (tests, demo)
+        self.chart_rects: dict[str, Rect] = {}
 
     @property
     def currency(self) -> str:
@@ -334,8 +337,9 @@ class ExploreScene(Scene):
                 y += 32
             lever_rows.add_row(self, lv, 24, y, 480, self.values[lv.path], self.currency)
             y += ROW
-        self.button("reset", Rect(24, 670, 230, 40), tr("explore.reset"))
-        self.button("back", Rect(274, 670, 230, 40), tr("ui.back"), cls="@primary")
+        self.button("reset", Rect(24, 670, 150, 40), tr("explore.reset"))
+        self.button("save", Rect(184, 670, 150, 40), tr("explore.save"))
+        self.button("back", Rect(344, 670, 160, 40), tr("ui.back"), cls="@primary")
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if lever_rows.handle(self, name, event, self.values, self.currency):
@@ -347,8 +351,28 @@ class ExploreScene(Scene):
             self.values = dict(self.base_values)
             self.current = self.baseline
             self.rebuild()
+        elif name == "save":
+            self.save()
         elif name == "back":
             self.leave()
+
+    def changes(self) -> dict[str, Any]:
+        """The explored levers and assumptions that differ from the scenario's own values."""
+        own = overrides(values_from(self.config, self.levers))
+        return {p: v for p, v in overrides(self.values).items() if own.get(p) != v}
+
+    def save(self, folder: Path | None = None) -> Path | None:
+        """Write the design as a scenario TOML (a new file, never over one); say where."""
+        from cislab.game.design_export import save_design
+        from cislab.model.safe_output import OutputError
+
+        try:
+            path = save_design(self.config, self.changes(), folder)
+        except (OutputError, ScenarioError, OSError) as exc:
+            self.status = tr("explore.save_failed", reason=str(exc))
+            return None
+        self.status = tr("explore.saved", path=str(path))
+        return path
 
     def leave(self) -> None:
         if len(self.app.stack.scenes) > 1:
@@ -389,10 +413,13 @@ class ExploreScene(Scene):
             lx = r.right + 20
         note = self.error or tr("explore.timing", seconds=fmt.num(self.last_seconds, 2))
         text.draw(surface, note, (area.right, area.top + 30), 14, text.MUTED, anchor="topright")
+        below = self.status or tr("explore.hover")
+        text.draw(surface, below, (area.left, 684), 13, text.MUTED, max_width=area.width)
         w, h = (area.width - 12) // 2, 124
         for i, key in enumerate(OUTPUTS):
             col, row = i % 2, i // 2
             rect = Rect(area.left + col * (w + 12), area.top + 60 + row * (h + 8), w, h)
+            self.chart_rects[key] = rect
             charts.paired_bars(
                 surface,
                 rect,
@@ -402,6 +429,32 @@ class ExploreScene(Scene):
                 self._fmt(key),
                 (BASE_COLOUR, CURRENT_COLOUR),
             )
+
+        self._explain(surface)
+
+    def _explain(self, surface: pygame.Surface) -> None:
+        """What the result under the pointer means: which way is better, how its sign reads —
+        the words `cislab compare` and the reports use (one catalogue, `cislab.lang`)."""
+        key = self.hover
+        if key is None and pygame.mouse.get_focused():
+            pos = self.app.to_canvas(pygame.mouse.get_pos())
+            key = next((k for k, r in self.chart_rects.items() if r.collidepoint(pos)), None)
+        if key is None or key not in self.chart_rects:
+            return
+        from cislab import indicators, lang
+
+        lang.set_language(self.app.lang)
+        lines = [indicators.direction(key), *text.wrap(indicators.note(key), 14, 420)]
+        rect = self.chart_rects[key]
+        box = Rect(0, 0, 440, 30 + 19 * len(lines))
+        box.topleft = (rect.left, rect.bottom - 4)
+        box.clamp_ip(Rect(0, 0, *self.app.size))
+        pygame.draw.rect(surface, (20, 28, 38), box, border_radius=6)
+        pygame.draw.rect(surface, CURRENT_COLOUR, box, 1, border_radius=6)
+        text.draw(surface, tr(f"out.{key}"), (box.left + 10, box.top + 6), 15, bold=True)
+        for i, line in enumerate(lines):
+            colour = CURRENT_COLOUR if i == 0 else text.TEXT
+            text.draw(surface, line, (box.left + 10, box.top + 28 + 19 * i), 14, colour)
 
     def _fmt(self, key: str):
         if key in ("outcome_payments", "public_savings"):

@@ -25,7 +25,7 @@ def test_sweep_writes_results_summary_and_figures(write_experiment, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["sweep", str(experiment), "--workers", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "8 runs" in result.output and "creaming_index" in result.output
+    assert "8 runs" in result.output and "Creaming index" in result.output  # a readable label
     frame = pd.read_parquet(out / "results")
     assert len(frame) == 8
     summary = pd.read_csv(out / "summary.csv")
@@ -75,18 +75,18 @@ def test_compare_shows_baseline_and_designs_and_writes_table_and_figures(tmp_pat
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "baseline" in result.output  # the full labels are checked in compare.csv
+    assert "Baseline: Back to work" in result.output  # the scenario's title, in English
     table = pd.read_csv(out / "compare.csv")
     assert list(dict.fromkeys(table["design"])) == [
-        "baseline (default)",
+        "baseline",  # a stable identifier in the data; the table shows the scenario's title
         "contract.selection=random_referral",
         "contract.metric=frequency,contract.audit_rate=0",
     ]
     assert set(table["output"]) == {"creaming_index", "outcome_payments"}
     assert (table["n"] == 3).all()
-    assert {"median", "q05", "q95", "delta_median"} <= set(table.columns)
+    assert {"median", "q05", "q95", "delta_median", "median_lo", "delta_lo"} <= set(table.columns)
     creaming = table[table["output"] == "creaming_index"].set_index("design")["median"]
-    assert creaming["baseline (default)"] > creaming["contract.selection=random_referral"]
+    assert creaming["baseline"] > creaming["contract.selection=random_referral"]
     for ext in ("png", "svg"):
         assert (out / f"compare.{ext}").stat().st_size > 1000
 
