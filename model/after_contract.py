@@ -27,7 +27,7 @@ nothing here until the contract is over.
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,13 +37,21 @@ from cislab.agents.operator_growth import OperatorGrowth
 from cislab.agents.payer_design import Design
 from cislab.agents.scale_up_beliefs import ProgrammeFacts, discount
 from cislab.agents.territory import Intent, Stage, Territory
+from cislab.model.after_outputs import (
+    Decision,
+    DesignChoice,
+    TerritoryMap,
+    after_summary,
+    after_tables,
+    people_covered,
+    territory_map,
+)
 from cislab.model.evidence import Evidence, measured_mean, method_variance_factor, pooled_result
 from cislab.model.next_contract import (
     NextContract,
     Terms,
     build_unit,
     observed_creaming,
-    true_avoided_served,
 )
 from cislab.model.schema import ContractKind, Evaluation, Metric
 from cislab.model.territories import build_graph, draw_territories
@@ -63,50 +71,6 @@ BRANCH_HOME = {
     "economy": "economy",
 }
 REPLICATOR_HOME = {**BRANCH_HOME, "operator": ""}
-
-
-@dataclass
-class Decision:
-    """A scale-up decision and the evidence it was taken on; the truth where it scales is
-    filled in from the contract it led to, once that contract's people were measured."""
-
-    month: int
-    territory: int  # -1 for the operator's funders or a national reform
-    kind: str  # adopt | contract | grant | reform
-    measured_effect: float
-    true_effect: float
-    inflated: bool
-    contract: int | None = None  # the later contract it led to
-
-
-@dataclass(frozen=True)
-class DesignChoice:
-    """A payer's design of its next contract, as logged in the `designs` table."""
-
-    month: int
-    territory: int
-    contract: int
-    evaluation: str
-    selection: str
-    price_per_outcome: float
-    max_payment: float
-    reasons: str
-
-
-@dataclass(frozen=True)
-class TerritoryMap:
-    """Where each territory stands now, and the graph's links: a read-only view for maps.
-
-    Why a copy rather than the agents: a front end drawing a map every frame must not be able to
-    change a State, and needs none of its decision machinery. Index i is territory i (0 is the
-    contract's own); `stage` is an `agents.territory.Stage` value.
-    """
-
-    region: tuple[int, ...]
-    stage: tuple[str, ...]
-    reached: tuple[bool, ...]  # the programme has been delivered there (now or before)
-    dropped: tuple[bool, ...]  # its State funded the programme once and dropped it
-    links: tuple[tuple[int, int], ...]  # edges (low index first), sorted
 
 
 class AfterContract:
@@ -668,146 +632,19 @@ class AfterContract:
         inflated = measured > 0 and truth < self.params.inflated_ratio * measured
         self.decisions.append(Decision(month, territory, kind, measured, truth, inflated, contract))
 
-    def _realised(self) -> list[Decision]:
-        """Decisions with the truth of the contract they led to, where it was measured."""
-        out = []
-        for d in self.decisions:
-            if d.contract is not None:
-                unit = self.contracts[d.contract - 1]
-                row_truth = _true_effect(unit)
-                if row_truth is not None:
-                    inflated = d.measured_effect > 0 and (
-                        row_truth < self.params.inflated_ratio * d.measured_effect
-                    )
-                    d = replace(d, true_effect=row_truth, inflated=inflated)
-            out.append(d)
-        return out
-
     # ------------------------------------------------------------------ outputs
-    def people_covered(self) -> int:
-        """People enrolled by every later contract and adopted service (whole people)."""
-        return int(sum(_enrolled(u) for u in self.contracts))
-
-    def public_spending(self) -> float:
-        """Public money spent after the first contract: set-up of later contracts, their
-        evaluations and outcome payments, and the ordinary funding of adopted services."""
-        spent = self.structuring_spending
-        for u in self.contracts:
-            if u.model is not None:
-                spent += u.model.ledger.total(payer="state")
-        return spent
-
-    def true_avoided(self) -> float:
-        return sum(true_avoided_served(u.model) for u in self.contracts)
-
     def summary(self) -> dict[str, Any]:
-        decisions = self._realised()
-        decided = len(decisions)
-        inflated = sum(d.inflated for d in decisions)
-        home = self.territories[0]
-        outcome = [u for u in self.contracts if u.terms.kind == ContractKind.outcome]
-        costs = [u.transaction_cost for u in outcome]
-        adopted_ever = [t for t in self.territories if t.adopted_month is not None]
-        rows = [u.row() for u in outcome]
-        return {
-            "horizon_years": self.params.horizon_years,
-            "territories": len(self.territories),
-            "adopted": sum(t.stage == Stage.adopted for t in self.territories),
-            "adopted_ever": len(adopted_ever),
-            "territories_reached": sum(t.reached for t in self.territories)
-            if self.model.signed
-            else 0,
-            "people_covered": self.people_covered(),
-            "scale_up_decisions": decided,
-            "scale_ups_on_inflated_evidence": inflated,
-            "scaled_on_inflated_evidence": inflated / decided if decided else None,
-            "inflated_ratio": self.params.inflated_ratio,
-            "home_adopted_month": home.adopted_month,
-            "adopted_before_final_results": home.adopted_month is not None
-            and (self.final_month is None or home.adopted_month < self.final_month),
-            "first_adoption_month": min((t.adopted_month for t in adopted_ever), default=None),
-            "next_contracts": len(outcome),
-            "next_contracts_national": sum(u.national for u in outcome),
-            "next_contracts_paid": sum(bool(r["cohorts_paid"]) for r in rows),
-            "next_contracts_replicated": sum(not u.terms.branch for u in self.contracts),
-            "first_contract_transaction_cost": self.base_transaction_cost,
-            "next_contract_transaction_cost": float(np.mean(costs)) if costs else None,
-            "transaction_costs_after": self.next_transaction_costs,
-            "practices_mean_end": float(np.mean([t.practices for t in self.territories])),
-            "public_spending_after": self.public_spending(),
-            "public_savings_after": self.true_avoided() * self.model.config.state.cost_per_event,
-            "investor_reinvestment": self.investors.reinvested,
-            "philanthropy_grants": self.operator.grants,
-            "operator_capacity_end": self.operator.capacity,
-            "operator_capacity_peak": self.operator.peak_capacity,
-            "fidelity_end": self.operator.fidelity,
-            "fidelity_lowest": self.operator.lowest_fidelity,
-            "national_reform_month": self.reform_month,
-            "programme_stopped_month": self.operator.stopped_month,
-            "next_contracts_creaming_mean": _mean(r["creaming_index"] for r in rows),
-            "next_contracts_measured_effect_mean": _mean(r["measured_effect"] for r in rows),
-            "next_contracts_true_effect_mean": _mean(r["true_effect"] for r in rows),
-        }
+        return after_summary(self)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return after_tables(self)
 
     def territory_map(self) -> TerritoryMap:
         """The territories' state now and who neighbours whom (for maps; changes nothing)."""
-        ts = self.territories
-        signed = self.model.signed
-        return TerritoryMap(
-            region=tuple(t.region for t in ts),
-            stage=tuple(t.stage.value for t in ts),
-            reached=tuple(bool(t.reached and signed) for t in ts),
-            dropped=tuple(t.dropped_month is not None for t in ts),
-            links=tuple(sorted((min(a, b), max(a, b)) for a, b in self.space.G.edges)),
-        )
+        return territory_map(self)
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        served = {t.index: 0 for t in self.territories}
-        for u in self.contracts:
-            served[u.terms.territory] += _enrolled(u)
-        territories = pd.DataFrame(
-            {
-                "territory": [t.index for t in self.territories],
-                "region": [t.region for t in self.territories],
-                "home": [t.index == 0 for t in self.territories],
-                "eligible_per_year": [t.eligible_per_year for t in self.territories],
-                "budget_per_year": [t.budget_per_year for t in self.territories],
-                "context": [t.context for t in self.territories],
-                "stage": pd.Series([t.stage.value for t in self.territories], dtype="string"),
-                "adopted_month": pd.array([t.adopted_month for t in self.territories], "Int64"),
-                "dropped_month": pd.array([t.dropped_month for t in self.territories], "Int64"),
-                "contracts": [t.contracts for t in self.territories],
-                "reached": [t.reached for t in self.territories],
-                "people_served": [served[t.index] for t in self.territories],
-                "practices": [t.practices for t in self.territories],
-                "transaction_costs": [t.transaction_costs for t in self.territories],
-                "neighbours": [len(t.neighbours()) for t in self.territories],
-            }
-        )
-        decisions = pd.DataFrame(
-            [asdict(d) for d in self._realised()],
-            columns=[
-                "month",
-                "territory",
-                "kind",
-                "measured_effect",
-                "true_effect",
-                "inflated",
-                "contract",
-            ],
-        )
-        decisions["contract"] = pd.array(decisions["contract"], "Int64")
-        contracts = pd.DataFrame([u.row() for u in self.contracts])
-        designs = pd.DataFrame(
-            [asdict(d) for d in self.designs],
-            columns=list(DesignChoice.__dataclass_fields__),
-        )
-        return {
-            "territories": territories,
-            "decisions": decisions,
-            "next_contracts": contracts,
-            "designs": designs,
-        }
+    def people_covered(self) -> int:
+        return people_covered(self)
 
 
 def _with_terms(facts: ProgrammeFacts, design: Design, people: float) -> ProgrammeFacts:
@@ -825,86 +662,3 @@ def _end(unit: NextContract) -> float:
     if unit.terms.kind == ContractKind.public:
         return float("inf")
     return unit.start + 12 * unit.terms.years
-
-
-def _enrolled(unit: NextContract) -> int:
-    m = unit.model
-    return int((m.population.enrol_month >= 0).sum()) if m is not None else 0
-
-
-def _true_effect(unit: NextContract) -> float | None:
-    m = unit.model
-    if m is None or not m.evaluator.results:
-        return None
-    served = _enrolled(unit)
-    return true_avoided_served(m) / served if served else None
-
-
-def _mean(values: Any) -> float | None:
-    xs = [float(v) for v in values if v is not None and np.isfinite(v)]
-    return float(np.mean(xs)) if xs else None
-
-
-# ---------------------------------------------------------------- reporters (time series)
-def _after(model: CISModel) -> AfterContract:
-    assert model.after is not None
-    return model.after
-
-
-def report_adopted(model: CISModel) -> int:
-    return sum(t.stage == Stage.adopted for t in _after(model).territories)
-
-
-def report_reached(model: CISModel) -> int:
-    return sum(t.reached for t in _after(model).territories) if model.signed else 0
-
-
-def report_people_covered(model: CISModel) -> int:
-    return _after(model).people_covered()
-
-
-def report_public_spending(model: CISModel) -> float:
-    return _after(model).public_spending()
-
-
-def report_capacity(model: CISModel) -> float:
-    return _after(model).operator.capacity
-
-
-def report_fidelity(model: CISModel) -> float:
-    return _after(model).operator.fidelity
-
-
-def report_reinvestment(model: CISModel) -> float:
-    return _after(model).investors.reinvested
-
-
-def report_grants(model: CISModel) -> float:
-    return _after(model).operator.grants
-
-
-def report_transaction_costs(model: CISModel) -> float:
-    return _after(model).next_transaction_costs
-
-
-def report_next_contracts(model: CISModel) -> int:
-    return sum(u.terms.kind == ContractKind.outcome for u in _after(model).contracts)
-
-
-def report_practices(model: CISModel) -> float:
-    return float(np.mean([t.practices for t in _after(model).territories]))
-
-
-AFTER_REPORTERS = {
-    "territories_adopted": report_adopted,
-    "territories_reached": report_reached,
-    "people_covered": report_people_covered,
-    "public_spending_after": report_public_spending,
-    "operator_capacity": report_capacity,
-    "operator_fidelity": report_fidelity,
-    "investor_reinvestment": report_reinvestment,
-    "philanthropy_grants": report_grants,
-    "transaction_costs_after": report_transaction_costs,
-    "next_contracts": report_next_contracts,
-    "practices_mean": report_practices,
-}

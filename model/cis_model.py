@@ -19,7 +19,8 @@ import numpy as np
 from cislab.agents import Beneficiary, Evaluator, Investor, Operator, State
 from cislab.agents.evaluator import CohortResult
 from cislab.agents.expectations import audit_chance_this_month
-from cislab.model.after_contract import AFTER_REPORTERS, AfterContract
+from cislab.model.after_contract import AfterContract
+from cislab.model.after_outputs import AFTER_REPORTERS
 from cislab.model.budget import check_budget, comparison_pool_size
 from cislab.model.contract import ContractState
 from cislab.model.indices import MODEL_REPORTERS

@@ -86,8 +86,8 @@ def test_horizon_is_bounded_with_a_one_line_error():
 
 # ---------------------------------------------------------------- evidence and adoption
 def test_belief_follows_method_credibility_sample_and_origin():
-    from cislab.agents.territory import believe
-    from cislab.model.after_contract import Evidence
+    from cislab.agents.scale_up_beliefs import believe
+    from cislab.model.evidence import Evidence
     from cislab.model.schema import Evaluation
 
     for name in ("default", "peterborough", "france_cis_programme"):

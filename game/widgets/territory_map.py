@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 
 import pygame
-from cislab.model.after_contract import TerritoryMap
+from cislab.model.after_outputs import TerritoryMap
 
 GOLDEN = math.pi * (3 - math.sqrt(5))
 LINK = (52, 72, 98)

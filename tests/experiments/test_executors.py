@@ -47,6 +47,8 @@ def test_inline_processes_and_dask_local_give_identical_rows(write_experiment, t
     )
     assert inline.done == processes.done == dask.done == 80
     reference = _results(tmp_path / "inline")
+    pool_rows = _results(tmp_path / "pool")
+    assert (pool_rows["status"] == "ok").all(), pool_rows.filter(like="error").head(3).to_dict()
     assert len(reference) == 80 and (reference["status"] == "ok").all()
     pd.testing.assert_frame_equal(_results(tmp_path / "pool"), reference)
     pd.testing.assert_frame_equal(_results(tmp_path / "dask"), reference)
