@@ -84,7 +84,7 @@ def break_even_effect(contract: ContractState, payment_multiplier: float) -> flo
     """Measured gain per person at which payments repay the capital at the required return."""
     sc = contract.config
     need = sc.investor.capital * (1.0 + sc.investor.required_return) ** (sc.contract_months / 12)
-    paid_per_unit = sc.contract.price_per_outcome * payment_multiplier
+    paid_per_unit = sc.outcome_price * payment_multiplier
     return need / max(paid_per_unit * contract.planned_counted(), 1e-9)
 
 

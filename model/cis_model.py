@@ -11,6 +11,7 @@ imports none of them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,13 @@ from cislab.model.indices import MODEL_REPORTERS
 from cislab.model.intake import run_intake
 from cislab.model.ledger import Ledger
 from cislab.model.population import ComparisonPool, build_population, risk_logit_moments
+from cislab.model.referrals import ReferralFlow
 from cislab.model.scenarios import ScenarioError, load_scenario
 from cislab.model.schema import Scenario
 from cislab.model.service import deliver
 from cislab.model.terms import PublicStats, passes
 from cislab.model.truth import WorldTruth
+from cislab.model.waterfall import pay_outcome
 
 
 class CISModel(mesa.Model):
@@ -74,6 +77,7 @@ class CISModel(mesa.Model):
         self.public = PublicStats(mean, var, sc.population.admin_noise**2)
         self.baseline_mean = float(self.population.risk.mean())
         self.eligible_admin_risk = float(self.public.admin_risk(self.population.admin_score).mean())
+        self.public = replace(self.public, eligible_admin_risk=self.eligible_admin_risk)
         self.comparison_pool = ComparisonPool.draw(
             sc, comparison_pool_size(sc), np.random.default_rng([self.seed, 2])
         )
@@ -93,6 +97,7 @@ class CISModel(mesa.Model):
             Beneficiary.create_agents(self, sc.population.size, np.arange(sc.population.size))
         )
         self.contract = ContractState(sc)
+        self.referral_flow = ReferralFlow(sc, self.seed, sc.population.size)
         self.operator = Operator(self)
         self.investor = Investor(self)
         self.state = State(self)
@@ -130,6 +135,10 @@ class CISModel(mesa.Model):
             return
         sc = self.config
         self.contract.signed = True
+        if sc.contract.intermediary_fee_payer == "state":  # part of the public cost
+            fee = min(sc.contract.intermediary_fee, self.ledger.balance("state"))
+            self.ledger.pay(0, "state", "intermediary", fee, "intermediary_fee")
+            return
         fee = self.ledger.pay(
             0,
             "investor",
@@ -220,6 +229,8 @@ class CISModel(mesa.Model):
         if self.signed:
             if self.month == self.config.context.policy_change_month:
                 self.contract.terminate("policy_change", self.month)
+            if self.enrolling:
+                self.referral_flow.arrive(self)
             self.investor.step()
             self.operator.hear_governance()
             if self.enrolling:
@@ -228,11 +239,13 @@ class CISModel(mesa.Model):
             if self.delivering:
                 self.state.audit(clients, quality)
                 deliver(self, clients, hours, quality)
+                self.state.pay_service_fee(clients.size)
                 self.operator.pay_costs(clients.size)
             self.last_clients, self.last_hours = clients, hours
             self.caseload = int(clients.size)
             self._measure_due()
             self._pay_due()
+            self.referral_flow.review(self)
         if self.after is not None:
             self.after.step()
         self.ledger_imbalance = self.ledger.imbalance()
@@ -290,11 +303,8 @@ class CISModel(mesa.Model):
             max(r.measured_outcomes, 0.0) for r in self.evaluator.results if r.metric == primary
         )
         savings = measured * sc.state.cost_per_event
-        for result in due_now:
-            paid = self.state.pay_outcomes(self.contract.payment_for(result), savings)
-            result.paid += paid
-            if paid > 0:
-                self.investor.collect_repayment(paid)
+        for result in due_now:  # through the contract's waterfall (model/waterfall.py)
+            result.paid += pay_outcome(self, self.contract.payment_for(result), savings)
         if self.month == sc.contract_months - 1:
             self.investor.settle_guarantee()
 
