@@ -66,7 +66,7 @@ class FollowUp:
             p_k = shifted(p_hat, model.truth.metric_shift(k))
             kept = _kept(p_k, metric.horizon_months, covered, model)
             money += metric.weight * tiers[:, None] * (kept - kept[:, :1])
-        longest = max(horizons + [covered])
+        longest = max([*horizons, covered])
         kept = _kept(p_hat, longest, covered, model)
         mission += (p_hat / model.baseline_mean)[:, None] * (kept - kept[:, :1])
         value = (1.0 - w) * op.payment_value() * money + w * op.params.value_per_avoided_event * (

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 from cislab.agents.expectations import audit_chance_this_month, trigger_probability
+from cislab.agents.follow_up import FollowUp
+from cislab.agents.practice import Practice
 from cislab.model.outcomes import events_slope, expected_events
 from cislab.model.population import Status, shifted
 from cislab.model.schema import Evaluation, Metric, OutcomeMetric
-from cislab.agents.follow_up import FollowUp
-from cislab.agents.practice import Practice
 from cislab.model.terms import price_multipliers
 from scipy.special import expit
 from scipy.stats import norm
