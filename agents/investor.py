@@ -104,8 +104,9 @@ class Investor(mesa.Agent):
         discounted by risk appetite and impact weight."""
         sc = self.model.config
         years = sc.contract_months / 12.0
-        need = self.params.capital * (1.0 + self.params.required_return) ** years
-        to_come = self.params.capital - sum(a for _, a in self.disbursed)
+        committed = sc.investor_commitment  # less the fee for service, if any
+        need = committed * (1.0 + self.params.required_return) ** years
+        to_come = committed - sum(a for _, a in self.disbursed)
         planned = self.model.contract.planned_counted()
         expected = self.expected_inflow(self.prior_effect(), planned, to_come)
         self.estimated_effect = self.prior_effect()

@@ -49,6 +49,7 @@ class ReferralFlow:
     cohort: np.ndarray = field(init=False)  # cohort a person was referred to (−1: never)
     received: list[int] = field(default_factory=list)  # referrals arrived, month by month
     events: list[VolumeEvent] = field(default_factory=list)
+    last: tuple[int, int] = (-1, 0)  # (month, referrals) of the latest arrival
 
     def __post_init__(self) -> None:
         self.referred = np.zeros(self.size, dtype=bool)
@@ -81,6 +82,7 @@ class ReferralFlow:
             self.referred[chosen] = True
             self.cohort[chosen] = model.month // self.config.contract.cohort_months
         self.received.append(count)
+        self.last = (model.month, count)
         return count
 
     def available(self, unseen: np.ndarray) -> np.ndarray:

@@ -1695,6 +1695,13 @@ class Scenario(Strict):
         return self.contract.price_per_outcome * self.contract.outcome_share
 
     @property
+    def investor_commitment(self) -> float:
+        """Capital the investor must advance: its commitment less the fee for service, which
+        pays that part of the costs (all of it when the contract is fully outcome-based)."""
+        fees = (1.0 - self.contract.outcome_share) * self.contract.max_payment
+        return max(self.investor.capital - fees, 0.0)
+
+    @property
     def outcome_max_payment(self) -> float:
         """Cap on outcome payments: the share at risk of the maximum payment."""
         return self.contract.max_payment * self.contract.outcome_share
