@@ -18,6 +18,7 @@ from typing import Any
 import mesa
 import numpy as np
 from cislab.agents import Beneficiary, Evaluator, Investor, Operator, State
+from cislab.agents.deal import operator_verdict
 from cislab.agents.evaluator import CohortResult
 from cislab.agents.expectations import audit_chance_this_month
 from cislab.model.after_contract import AFTER_REPORTERS, AfterContract
@@ -120,7 +121,11 @@ class CISModel(mesa.Model):
             if gains[0] > 0
             else sum(m.weight for m in sc.outcome_metrics)
         )
-        if self.investor.decide_to_fund():
+        self.operator_verdict = operator_verdict(sc)  # the operator's side of the deal
+        if self.operator_verdict.choice == "counter":  # signed at the team it can carry
+            self.operator.resize(self.operator_verdict.caseworkers)
+            self.operator.resize_month = None  # its offer, not a resizing under the contract
+        if self.operator_verdict.choice != "refuse" and self.investor.decide_to_fund():
             self.sign()
         self.after = AfterContract(self) if sc.after_months > 0 else None
         reporters = MODEL_REPORTERS if self.after is None else MODEL_REPORTERS | AFTER_REPORTERS

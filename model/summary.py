@@ -113,6 +113,7 @@ def contract_terms_summary(
     c = sc.contract
     invested = ledger.total(payer="investor")
     return {
+        "operator_verdict": model.operator_verdict.choice,
         "service_stopped": model.service_stopped,
         "referrals_received": int(sum(flow.received)) if flow.on else None,
         "volume_breaches": len(flow.events),
