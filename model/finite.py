@@ -42,6 +42,7 @@ NULLABLE_COLUMNS: dict[str, dict[str, str]] = {
         "gaming_index_month": "no client was served this month",
         "measured_effect": "no cohort has been measured yet",
         "true_effect": "no cohort has been measured yet",
+        "referrals_month": "no referral flow, or enrolment has ended",
     },
     "beneficiaries": {
         "wellbeing": "the person was never enrolled",

@@ -1324,14 +1324,14 @@ class Contract(Strict):
         ),
         json_schema_extra={"unit": "multiplier"},
     )
-    price_rule: PriceRule | None = Field(
-        None,
+    price_rule: PriceRule = Field(
+        PriceRule.flat,
         description=(
             "How one person's outcome is priced: `flat` (one price), `tiers` (`price_tiers` by "
             "band of the administrative profile) or `person` (each person by the payer's "
             "predicted difficulty, their administrative risk ÷ the eligible population's mean, so"
-            " the average over the eligible is the stated price). Unset = `tiers` when "
-            "`price_tiers` is set, else `flat`."
+            " the average over the eligible is the stated price). Left unset with `price_tiers` "
+            "given, it is `tiers`."
         ),
     )
     outcome_share: Fraction = Field(
@@ -1528,6 +1528,15 @@ class Contract(Strict):
     )
 
 
+    @model_validator(mode="after")
+    def _tiers_price_by_tiers(self) -> Contract:
+        """Risk tiers given without a rule mean the tiers rule (files written before it)."""
+        if "price_rule" not in self.model_fields_set:
+            rule = PriceRule.tiers if self.price_tiers else PriceRule.flat
+            object.__setattr__(self, "price_rule", rule)
+        return self
+
+
 class Evidence(StrEnum):
     """How much a published figure inside its simulated band says about the model.
 
@@ -1705,14 +1714,6 @@ class Scenario(Strict):
     def outcome_max_payment(self) -> float:
         """Cap on outcome payments: the share at risk of the maximum payment."""
         return self.contract.max_payment * self.contract.outcome_share
-
-    @property
-    def price_rule(self) -> PriceRule:
-        """The pricing rule in force (unset: tiers when tiers are given, else flat)."""
-        c = self.contract
-        if c.price_rule is not None:
-            return c.price_rule
-        return PriceRule.tiers if c.price_tiers else PriceRule.flat
 
     @property
     def uses_rct(self) -> bool:
