@@ -1527,7 +1527,6 @@ class Contract(Strict):
         ),
     )
 
-
     @model_validator(mode="after")
     def _tiers_price_by_tiers(self) -> Contract:
         """Risk tiers given without a rule mean the tiers rule (files written before it)."""
