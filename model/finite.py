@@ -32,6 +32,11 @@ NULLABLE_SUMMARY: dict[str, str] = {
     "next_contract_transaction_cost": "no next outcome-based contract was signed",
     "national_reform_month": "no national reform absorbed the programme",
     "programme_stopped_month": "the programme never stopped",
+    "service_stopped": "service never stopped at once (otherwise the cause)",
+    "referrals_received": "no referral flow: free places are filled from the eligible pool",
+    "operator_resized_month": "the operator never resized its team under a volume clause",
+    "follow_up_level": "follow-up costs no hours (intervention.follow_up_hours = 0)",
+    "savings_cap": "the contract has no cap at measured savings",
 }
 METRIC_SUFFIXES = ("_measured_effect", "_true_effect", "_success_rate")
 
