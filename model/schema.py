@@ -1324,14 +1324,14 @@ class Contract(Strict):
         ),
         json_schema_extra={"unit": "multiplier"},
     )
-    price_rule: PriceRule = Field(
-        PriceRule.flat,
+    price_rule: PriceRule | None = Field(
+        None,
         description=(
             "How one person's outcome is priced: `flat` (one price), `tiers` (`price_tiers` by "
             "band of the administrative profile) or `person` (each person by the payer's "
             "predicted difficulty, their administrative risk ÷ the eligible population's mean, so"
-            " the average over the eligible is the stated price). Left unset with `price_tiers` "
-            "given, it is `tiers`."
+            " the average over the eligible is the stated price). Unset: `tiers` when `price_tiers`"
+            " is given, else `flat`."
         ),
     )
     outcome_share: Fraction = Field(
@@ -1526,14 +1526,6 @@ class Contract(Strict):
             "evidence after the contract."
         ),
     )
-
-    @model_validator(mode="after")
-    def _tiers_price_by_tiers(self) -> Contract:
-        """Risk tiers given without a rule mean the tiers rule (files written before it)."""
-        if "price_rule" not in self.model_fields_set:
-            rule = PriceRule.tiers if self.price_tiers else PriceRule.flat
-            object.__setattr__(self, "price_rule", rule)
-        return self
 
 
 class Evidence(StrEnum):
