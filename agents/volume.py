@@ -52,7 +52,7 @@ def operator_answer(model: CISModel, rate: float) -> OperatorAnswer:
     return OperatorAnswer("resize", needed)
 
 
-def payer_answer(model: CISModel, rate: float) -> str:
+def payer_answer(model: CISModel) -> str:
     """End when the volume the contract will reach at the observed flow is below the clause's
     minimum share of the planned volume."""
     c = model.config.contract

@@ -118,7 +118,7 @@ class ReferralFlow:
         operator = operator_answer(model, received / months)
         if operator.resize_to is not None:
             model.operator.resize(operator.resize_to)
-        payer = payer_answer(model, received / months)
+        payer = payer_answer(model)
         self.events.append(
             VolumeEvent(
                 month=model.month,
