@@ -83,6 +83,8 @@ class Evaluator(mesa.Agent):
         counted = members & (pop.enrol_month >= 0)
         if c.counting == Counting.completers:
             counted &= pop.status == Status.completed
+        elif c.counting == Counting.whole_cohort:  # every eligible referral, engaged or not
+            counted |= (self.model.referral_flow.cohort == cohort) & (pop.enrol_month < 0)
         return np.flatnonzero(counted)
 
     def measure(self, cohort: int) -> list[CohortResult]:
@@ -177,7 +179,9 @@ class Evaluator(mesa.Agent):
         y0 = events(shifted(risk, context), u, metric.kind)
         if metric.kind == Metric.binary and iv.relapse_rate > 0 and metric.horizon_months > 0:
             relapse_u = model.truth.relapse_uniforms()[idx]
-            followed = treated & (pop.enrol_month[idx] >= 0)
+            followed = np.where(
+                treated & (pop.enrol_month[idx] >= 0), model.operator.follow_up.level[idx], 0.0
+            )
             y1 = np.maximum(y1, relapse(model, risk, relapse_u, metric.horizon_months, followed))
             y0 = np.maximum(y0, relapse(model, risk, relapse_u, metric.horizon_months, False))
         return y1, y0
@@ -225,7 +229,7 @@ def relapse(
     risk: np.ndarray,
     uniform: np.ndarray,
     horizon: int,
-    followed: np.ndarray | bool,
+    followed: np.ndarray | float,
 ) -> np.ndarray:
     """1 where a person in the good state at exit has fallen back by `horizon` months.
 
@@ -235,8 +239,9 @@ def relapse(
     iv = model.config.intervention
     hazard = iv.relapse_rate * risk / model.baseline_mean
     covered = min(horizon, iv.follow_up_months)
+    level = np.asarray(followed, dtype=float)  # follow-up each person got (0–1)
     exposure = np.where(
-        followed, covered * (1.0 - iv.follow_up_effect) + horizon - covered, float(horizon)
+        level > 0, covered * (1.0 - iv.follow_up_effect * level) + horizon - covered, float(horizon)
     )
     return (uniform > np.exp(-hazard * exposure)).astype(np.float64)
 

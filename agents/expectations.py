@@ -83,8 +83,8 @@ def trigger_probability(contract: ContractState, gain_per_person: float) -> floa
 def break_even_effect(contract: ContractState, payment_multiplier: float) -> float:
     """Measured gain per person at which payments repay the capital at the required return."""
     sc = contract.config
-    need = sc.investor.capital * (1.0 + sc.investor.required_return) ** (sc.contract_months / 12)
-    paid_per_unit = sc.contract.price_per_outcome * payment_multiplier
+    need = sc.investor_commitment * (1.0 + sc.investor.required_return) ** (sc.contract_months / 12)
+    paid_per_unit = sc.outcome_price * payment_multiplier
     return need / max(paid_per_unit * contract.planned_counted(), 1e-9)
 
 

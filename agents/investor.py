@@ -79,12 +79,14 @@ class Investor(mesa.Agent):
         earned = model.contract.pending_amount()
         to_earn = (
             p_pass
-            * c.price_per_outcome
+            * model.config.outcome_price
             * model.payment_multiplier
             * max(gain_per_person, 0.0)
             * max(people, 0.0)
         )
-        payments = min(earned + to_earn, max(c.max_payment - model.state.paid, 0.0))
+        payments = min(
+            earned + to_earn, max(model.config.outcome_max_payment - model.state.paid, 0.0)
+        )
         advanced = [*self.disbursed, (model.month, max(more, 0.0))]
         cap = capped_due(advanced, self.repaid, model.config.contract_months, c.return_cap)
         expected = min(payments, cap)
@@ -102,8 +104,9 @@ class Investor(mesa.Agent):
         discounted by risk appetite and impact weight."""
         sc = self.model.config
         years = sc.contract_months / 12.0
-        need = self.params.capital * (1.0 + self.params.required_return) ** years
-        to_come = self.params.capital - sum(a for _, a in self.disbursed)
+        committed = sc.investor_commitment  # less the fee for service, if any
+        need = committed * (1.0 + self.params.required_return) ** years
+        to_come = committed - sum(a for _, a in self.disbursed)
         planned = self.model.contract.planned_counted()
         expected = self.expected_inflow(self.prior_effect(), planned, to_come)
         self.estimated_effect = self.prior_effect()
@@ -169,12 +172,21 @@ class Investor(mesa.Agent):
             )
             served = float((model.population.enrol_month >= 0).sum())
             future_in = self.expected_inflow(
-                estimate, model.contract.planned_counted() - measured, future_out
+                estimate, self.projected_volume() - measured, future_out
             ) - self.expected_inflow(estimate, served - measured, 0.0)
             if future_out > 0 and future_in < self.demanded_share() * future_out:
                 self.funding = False
                 self.exit_month = model.month
                 model.contract.terminate("investor_exit", model.month)
+
+    def projected_volume(self) -> float:
+        """People the contract will count: from actual enrolment and the referrals seen when
+        referrals come as a flow (a shortfall shows), else the planned volume (free places are
+        then filled from the eligible pool, so actual volume is planned volume)."""
+        model = self.model
+        if model.referral_flow.on:
+            return model.referral_flow.projected_people(model)
+        return model.contract.planned_counted()
 
     def enough_evidence(self) -> bool:
         """Ending a contract takes a measured result, or interim data on half a cohort."""
@@ -228,6 +240,13 @@ class Investor(mesa.Agent):
             # a small service effect moves events 1/(1-p) times as much as the binary rate
             rate_gain /= 1.0 - primary.baseline_rate
         return rate_gain
+
+    def amount_owed(self) -> float:
+        """What it may still receive under the return cap (the waterfall's first claim)."""
+        model = self.model
+        return capped_due(
+            self.disbursed, self.repaid, model.month, model.config.contract.return_cap
+        )
 
     def collect_repayment(self, payment: float) -> None:
         """Take from an outcome payment what is due under the return cap; the rest stays with

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 from cislab.agents.expectations import audit_chance_this_month, trigger_probability
+from cislab.agents.follow_up import FollowUp
+from cislab.agents.practice import Practice
 from cislab.model.outcomes import events_slope, expected_events
 from cislab.model.population import Status, shifted
 from cislab.model.schema import Evaluation, Metric, OutcomeMetric
@@ -48,6 +50,10 @@ class Operator(mesa.Agent):
         sc = model.config
         self.params = sc.operator
         self.active = True
+        self.caseworkers = sc.operator.caseworkers  # its team: a volume clause may resize it
+        self.resize_month: int | None = None
+        self.practice = Practice(sc.intervention, BELIEF_BINS)
+        self.follow_up = FollowUp(model.population.size)
         self.pressure = 0.0
         self.client_months = 0.0
         self.quality_per_client = sc.contract.quality_standard_hours
@@ -71,6 +77,32 @@ class Operator(mesa.Agent):
     def mission_weight(self) -> float:
         """Weight on mission; investor pressure shifts it towards measured results."""
         return self.params.mission_weight * (1.0 - self.pressure)
+
+    @property
+    def capacity(self) -> int:
+        """Places its team can serve at a time."""
+        return self.caseworkers * self.params.caseload_per_worker
+
+    @property
+    def intake_per_month(self) -> int:
+        """Admissions a month: as the scenario sets, within the team's steady flow."""
+        if self.caseworkers == self.params.caseworkers:
+            return self.model.config.intake_per_month
+        steady = max(1, round(self.capacity / self.model.config.intervention.service_months))
+        return min(self.model.config.intake_per_month, steady)
+
+    def resize(self, caseworkers: int) -> None:
+        """Shrink (or grow) the team: fewer places, fewer staff costs from this month."""
+        self.caseworkers = max(1, int(caseworkers))
+        if self.resize_month is None:
+            self.resize_month = self.model.month
+
+    def hour_value(self, clients: np.ndarray) -> float | np.ndarray:
+        """What an hour of service is worth for each client: experience × learnt practice."""
+        if not self.practice.on:
+            return self.experience
+        _, band = self.believed_logit(clients)
+        return self.experience * self.practice.multiplier(band)
 
     @property
     def experience(self) -> float:
@@ -161,7 +193,7 @@ class Operator(mesa.Agent):
             return 0.0  # nothing paid for results (a public service): no trigger to weigh
         p_trigger = self.projected_trigger_probability()
         headroom = self.payment_headroom()
-        return c.price_per_outcome * p_trigger * headroom
+        return model.config.outcome_price * p_trigger * headroom
 
     def projected_gain(self) -> float | None:
         """Measured gain per person on the primary metric it expects for its current clients,
@@ -206,12 +238,12 @@ class Operator(mesa.Agent):
         counted = float(sum(r.counted for r in model.evaluator.results))
         remaining_people = max(model.contract.planned_counted() - counted, 1.0)
         expected = (
-            sc.contract.price_per_outcome
+            sc.outcome_price
             * model.payment_multiplier
             * max(self.effect_estimate(), 0.01)
             * remaining_people
         )
-        room = sc.contract.max_payment - model.state.paid - model.contract.pending_amount()
+        room = sc.outcome_max_payment - model.state.paid - model.contract.pending_amount()
         return float(np.clip(max(0.0, room) / expected, 0.0, 1.0))
 
     # ------------------------------------------------------------------ governance
@@ -241,7 +273,7 @@ class Operator(mesa.Agent):
     # ------------------------------------------------------------------ intake
     def typical_spell_hours(self) -> float:
         sc = self.model.config
-        per_month = sc.operator.hours_per_worker * sc.operator.caseworkers / sc.capacity
+        per_month = sc.operator.hours_per_worker * self.caseworkers / self.capacity
         return max(0.0, per_month - self.quality_per_client) * sc.intervention.service_months
 
     def choose(
@@ -299,7 +331,8 @@ class Operator(mesa.Agent):
         clients = np.flatnonzero(model.population.status == Status.enrolled)
         if clients.size == 0 or not self.active:
             return clients, np.zeros(clients.size), 0.0
-        budget = sc.operator.caseworkers * sc.operator.hours_per_worker
+        budget = self.caseworkers * sc.operator.hours_per_worker
+        budget = max(budget - self.follow_up.hours_due(model), 0.0)
         p_hat = self.believed_risk(clients)
         amplitude, rate = self._hour_values(clients, p_hat)
         if self.quality_target is None:
@@ -347,7 +380,7 @@ class Operator(mesa.Agent):
             sc.intervention.hours_scale
             * (p_hat / self.model.baseline_mean) ** sc.population.hardness
         )
-        return amplitude, self.experience / scale
+        return amplitude, self.hour_value(clients) / scale
 
     def split_hours(
         self, amplitude: np.ndarray, rate: np.ndarray, budget: float, clients: int
@@ -390,8 +423,11 @@ class Operator(mesa.Agent):
 
     # ------------------------------------------------------------------ learning
     def observe_outcomes(self, clients: np.ndarray) -> None:
-        """A measured cohort's outcomes are known: learn from those of its own clients."""
+        """A measured cohort's outcomes are known: learn from those of its own clients whom to
+        admit (its beliefs) and how to serve them (its practice, band by band)."""
         self.learn(clients, self.model.population.y_treated[clients])
+        if self.practice.on and clients.size:
+            self.practice.learn(self.believed_logit(clients)[1])
 
     def learn(self, clients: np.ndarray, observed: np.ndarray) -> None:
         """Update per-band corrections from observed outcomes of its own clients."""
@@ -433,7 +469,7 @@ class Operator(mesa.Agent):
         """What a month of delivery costs with `caseload` clients: staff, overheads, places."""
         p = self.params
         return (
-            p.caseworkers * p.staff_cost_per_worker_month
+            self.caseworkers * p.staff_cost_per_worker_month
             + p.fixed_costs_month
             + caseload * p.cost_per_place_month
         )
@@ -442,9 +478,9 @@ class Operator(mesa.Agent):
         """Its budget for a month of delivery at full capacity (what it asks funders for)."""
         op = self.params
         return (
-            op.caseworkers * op.staff_cost_per_worker_month
+            self.caseworkers * op.staff_cost_per_worker_month
             + op.fixed_costs_month
-            + self.model.config.capacity * op.cost_per_place_month
+            + self.capacity * op.cost_per_place_month
         )
 
     def cost_next_months(self, months: int) -> float:

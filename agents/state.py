@@ -27,6 +27,7 @@ class State(mesa.Agent):
         super().__init__(model)
         self.params = model.config.state
         self.paid = 0.0  # outcome payments
+        self.service_fees = 0.0  # fee for service (contract.outcome_share < 1)
         self.funded = 0.0  # ordinary funding of a public service
         self.audits = 0
         self.fines = 0.0
@@ -74,17 +75,24 @@ class State(mesa.Agent):
         self.audit_ordered = True
 
     # ------------------------------------------------------------------ payments
-    def pay_outcomes(self, amount: float, measured_savings: float) -> float:
-        """Pay up to `amount`, within the max payment, budget and savings caps."""
+    def payment_room(self, amount: float, measured_savings: float) -> float:
+        """What of `amount` fits within the max payment, budget and savings caps."""
         model = self.model
         c = model.config.contract
-        room = c.max_payment - self.paid
+        room = model.config.outcome_max_payment - self.paid
         if c.cap_at_savings:
             room = min(room, c.savings_share * measured_savings - self.paid)
         room = min(room, model.ledger.balance("state"))
-        paid = max(0.0, min(amount, room))
+        return max(0.0, min(amount, room))
+
+    def pay_outcomes(
+        self, amount: float, measured_savings: float, payee: str = "operator"
+    ) -> float:
+        """Pay up to `amount`, within the max payment, budget and savings caps."""
+        model = self.model
+        paid = self.payment_room(amount, measured_savings)
         if paid > 0:
-            model.ledger.pay(model.month, "state", "operator", paid, "outcome_payment")
+            model.ledger.pay(model.month, "state", payee, paid, "outcome_payment")
             self.paid += paid
         return paid
 
@@ -97,6 +105,21 @@ class State(mesa.Agent):
             model.ledger.pay(model.month, "state", "operator", paid, "service_funding")
             self.funded += paid
         return paid
+
+    def pay_service_fee(self, clients: int) -> None:
+        """The fee for service (`contract.outcome_share` < 1): a fixed amount per client-month
+        served, up to (1 − share) × the maximum payment over the contract."""
+        model = self.model
+        sc = model.config
+        total = (1.0 - sc.contract.outcome_share) * sc.contract.max_payment
+        if total <= 0 or clients <= 0:
+            return
+        planned = model.contract.planned_counted() * sc.intervention.service_months
+        due = min(total / max(planned, 1.0) * clients, total - self.service_fees)
+        due = min(due, model.ledger.balance("state"))
+        if due > 0:
+            model.ledger.pay(model.month, "state", "operator", due, "service_fee")
+            self.service_fees += due
 
     def pay_evaluation(self, fee: float) -> None:
         model = self.model

@@ -11,12 +11,14 @@ imports none of them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import mesa
 import numpy as np
 from cislab.agents import Beneficiary, Evaluator, Investor, Operator, State
+from cislab.agents.deal import Verdict, operator_verdict
 from cislab.agents.evaluator import CohortResult
 from cislab.agents.expectations import audit_chance_this_month
 from cislab.model.after_contract import AfterContract
@@ -28,11 +30,13 @@ from cislab.model.intake import run_intake
 from cislab.model.ledger import Ledger
 from cislab.model.ledger_view import LedgerView
 from cislab.model.population import ComparisonPool, build_population, risk_logit_moments
+from cislab.model.referrals import ReferralFlow
 from cislab.model.scenarios import ScenarioError, load_scenario
 from cislab.model.schema import ContractKind, Scenario
 from cislab.model.service import deliver
 from cislab.model.terms import PublicStats, passes
 from cislab.model.truth import WorldTruth
+from cislab.model.waterfall import pay_outcome
 
 
 class CISModel(mesa.Model):
@@ -80,6 +84,7 @@ class CISModel(mesa.Model):
         self.public = PublicStats(mean, var, sc.population.admin_noise**2)
         self.baseline_mean = float(self.population.risk.mean())
         self.eligible_admin_risk = float(self.public.admin_risk(self.population.admin_score).mean())
+        self.public = replace(self.public, eligible_admin_risk=self.eligible_admin_risk)
         self.comparison_pool = ComparisonPool.draw(
             sc, comparison_pool_size(sc), np.random.default_rng([self.seed, 2])
         )
@@ -99,6 +104,7 @@ class CISModel(mesa.Model):
             Beneficiary.create_agents(self, sc.population.size, np.arange(sc.population.size))
         )
         self.contract = ContractState(sc)
+        self.referral_flow = ReferralFlow(sc, self.seed, sc.population.size)
         self.operator = Operator(self)
         self.investor = Investor(self)
         self.state = State(self)
@@ -121,7 +127,19 @@ class CISModel(mesa.Model):
             if gains[0] > 0
             else sum(m.weight for m in sc.outcome_metrics)
         )
-        if self.publicly_funded or self.investor.decide_to_fund():
+        # The operator's side of the deal; a public service is funded as it runs, so there is
+        # no investor's capital for it to weigh.
+        self.operator_verdict = (
+            Verdict("accept", sc.operator.caseworkers, 0.0, 0.0)
+            if self.publicly_funded
+            else operator_verdict(sc)
+        )
+        if self.operator_verdict.choice == "counter":  # signed at the team it can carry
+            self.operator.resize(self.operator_verdict.caseworkers)
+            self.operator.resize_month = None  # its offer, not a resizing under the contract
+        if self.publicly_funded or (
+            self.operator_verdict.choice != "refuse" and self.investor.decide_to_fund()
+        ):
             self.sign()
         self.after = AfterContract(self) if sc.after_months > 0 else None
         reporters = MODEL_REPORTERS if self.after is None else MODEL_REPORTERS | AFTER_REPORTERS
@@ -136,6 +154,10 @@ class CISModel(mesa.Model):
             return
         sc = self.config
         self.contract.signed = True
+        if sc.contract.intermediary_fee_payer == "state":  # part of the public cost
+            fee = min(sc.contract.intermediary_fee, self.ledger.balance("state"))
+            self.ledger.pay(0, "state", "intermediary", fee, "intermediary_fee")
+            return
         fee = self.ledger.pay(
             0,
             "investor",
@@ -231,6 +253,8 @@ class CISModel(mesa.Model):
         if self.signed:
             if self.month == self.config.context.policy_change_month:
                 self.contract.terminate("policy_change", self.month)
+            if self.enrolling:
+                self.referral_flow.arrive(self)
             if not self.publicly_funded:
                 self.investor.step()
             self.operator.hear_governance()
@@ -242,11 +266,14 @@ class CISModel(mesa.Model):
                 deliver(self, clients, hours, quality)
                 if self.publicly_funded:  # ordinary funding: the payer pays the month's service
                     self.state.fund_service(self.operator.month_cost(clients.size))
+                else:
+                    self.state.pay_service_fee(clients.size)
                 self.operator.pay_costs(clients.size)
             self.last_clients, self.last_hours = clients, hours
             self.caseload = int(clients.size)
             self._measure_due()
             self._pay_due()
+            self.referral_flow.review(self)
         if self.after is not None:
             self.after.step()
         self.ledger_imbalance = self.ledger.imbalance()
@@ -306,11 +333,8 @@ class CISModel(mesa.Model):
         savings = measured * sc.state.cost_per_event
         if self.publicly_funded:  # observed, never paid for
             due_now = []
-        for result in due_now:
-            paid = self.state.pay_outcomes(self.contract.payment_for(result), savings)
-            result.paid += paid
-            if paid > 0:
-                self.investor.collect_repayment(paid)
+        for result in due_now:  # through the contract's waterfall (model/waterfall.py)
+            result.paid += pay_outcome(self, self.contract.payment_for(result), savings)
         if self.month == sc.contract_months - 1:
             self.investor.settle_guarantee()
 

@@ -27,6 +27,7 @@ class ContractState:
     termination_month: int | None = None
     service_stopped: str | None = None  # cause the service stopped at once (operator_insolvent)
     pending: list[tuple[int, CohortResult]] = field(default_factory=list)  # (month due, result)
+    not_due: float = 0.0  # earned outcome payments the waterfall says are not due
     pressure_demand: float | None = (
         None  # the investor's latest demand, until the operator reads it
     )
@@ -78,7 +79,7 @@ class ContractState:
 
     def payment_for(self, result: CohortResult) -> float:
         """Price × metric weight × priced outcomes (never negative), before caps."""
-        price = self.config.contract.price_per_outcome
+        price = self.config.outcome_price
         return price * result.weight * max(result.priced_outcomes, 0.0)
 
     def pending_amount(self) -> float:

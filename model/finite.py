@@ -33,6 +33,11 @@ NULLABLE_SUMMARY: dict[str, str] = {
     "national_reform_month": "no national reform absorbed the programme",
     "programme_stopped_month": "the programme never stopped",
     "next_contracts_creaming_mean": "no next outcome-based contract enrolled anyone",
+    "service_stopped": "service never stopped at once (otherwise the cause)",
+    "referrals_received": "no referral flow: free places are filled from the eligible pool",
+    "operator_resized_month": "the operator never resized its team under a volume clause",
+    "follow_up_level": "follow-up costs no hours (intervention.follow_up_hours = 0)",
+    "savings_cap": "the contract has no cap at measured savings",
 }
 METRIC_SUFFIXES = ("_measured_effect", "_true_effect", "_success_rate")
 
@@ -43,6 +48,7 @@ NULLABLE_COLUMNS: dict[str, dict[str, str]] = {
         "gaming_index_month": "no client was served this month",
         "measured_effect": "no cohort has been measured yet",
         "true_effect": "no cohort has been measured yet",
+        "referrals_month": "no referral flow, or enrolment has ended",
     },
     "beneficiaries": {
         "wellbeing": "the person was never enrolled",

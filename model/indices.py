@@ -157,6 +157,16 @@ def report_audits(model: CISModel) -> int:
     return model.state.audits - model.audits_before_month
 
 
+def report_referrals(model: CISModel) -> float:
+    """Referrals the flow brought this month (NaN without a flow: free places find people)."""
+    month, count = model.referral_flow.last
+    return float(count) if month == model.month else math.nan
+
+
+def report_caseworkers(model: CISModel) -> int:
+    return model.operator.caseworkers
+
+
 MODEL_REPORTERS = {
     "month": "month",
     "caseload": "caseload",
@@ -179,4 +189,6 @@ MODEL_REPORTERS = {
     "measured_effect": report_measured_effect,
     "true_effect": report_true_effect,
     "ledger_imbalance": "ledger_imbalance",
+    "referrals_month": report_referrals,
+    "caseworkers": report_caseworkers,
 }

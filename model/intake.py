@@ -22,11 +22,12 @@ def run_intake(model: CISModel) -> int:
     sc = model.config
     pop = model.population
     caseload = int((pop.status == Status.enrolled).sum())
-    slots = min(sc.capacity - caseload, sc.intake_per_month)
+    slots = min(model.operator.capacity - caseload, model.operator.intake_per_month)
     if slots <= 0:
         return 0
     cohort = model.month // sc.contract.cohort_months
-    unseen = np.flatnonzero(pop.status == Status.unseen)
+    # without a referral flow, every unseen eligible person; with one, those referred
+    unseen = model.referral_flow.available(np.flatnonzero(pop.status == Status.unseen))
     acceptance = max(1.0 - sc.population.refusal_rate, 0.05)
     c = sc.contract
     if sc.uses_rct:
@@ -64,6 +65,7 @@ def offer_places(model: CISModel, ranked: np.ndarray, slots: int, cohort: int) -
     accepts = pop.u_refuse[ranked] >= model.config.population.refusal_rate
     accepted_before = np.cumsum(accepts) - accepts
     offered = accepted_before < slots
+    model.referral_flow.mark_offered(ranked[offered], cohort)
     refused = ranked[offered & ~accepts]
     enrolled = ranked[offered & accepts]
     pop.status[refused] = Status.refused

@@ -68,10 +68,37 @@ class ContractKind(StrEnum):
 
 
 class Counting(StrEnum):
+    """Who a cohort's measured result counts. Public savings (a true quantity) count every
+    avoided outcome of the people served under every rule."""
+
     enrolled = "enrolled"  # everyone who enrolled, drop-outs included
     completers = "completers"  # only those who finished the service spell
-    # Peterborough counted every eligible release, engaged or not: a whole-cohort rule is not
-    # modelled yet (issue 12). Public savings count everyone served under either rule.
+    # every eligible referral of the cohort, engaged or not (refusers and, with a referral
+    # flow, referrals never offered a place): Peterborough's rule
+    whole_cohort = "whole_cohort"
+
+
+class PriceRule(StrEnum):
+    """How the price of one person's outcome is set."""
+
+    flat = "flat"  # one price for everyone
+    tiers = "tiers"  # `price_tiers` multipliers by band of the administrative profile
+    person = "person"  # each person by the payer's predicted difficulty (admin risk)
+
+
+class FeePayer(StrEnum):
+    """Who pays the intermediary's fee at signature."""
+
+    investor = "investor"  # from the capital, part of what the return cap applies to
+    state = "state"  # the outcome payer: part of the public cost
+
+
+class ShortfallRemedy(StrEnum):
+    """What a volume clause lets the parties do when referrals fall short."""
+
+    none = "none"  # the breach is recorded, nothing else happens
+    resize = "resize"  # the operator may shrink its team to the flow; the payer may end it
+    terminate = "terminate"  # the payer may end the contract; no resizing
 
 
 class Text(Strict):
@@ -360,6 +387,37 @@ class Intervention(Strict):
             "Share of the relapse hazard removed during follow-up (1 = no relapse while followed)."
         ),
     )
+    follow_up_hours: float = Field(
+        0.0,
+        ge=0.0,
+        le=100.0,
+        description=(
+            "Caseworker hours per former client and follow-up month that full follow-up takes; "
+            "0 = follow-up costs no hours and is always full (as before). Above 0 the operator "
+            "chooses how much follow-up to give each leaver (0–100%), weighing durable results "
+            "against the metric hours they displace."
+        ),
+        json_schema_extra={"unit": "hours per client-month"},
+    )
+    practice_learning_rate: Fraction = Field(
+        0.0,
+        description=(
+            "Learning to serve: each measured cohort closes this share of the gap between the "
+            "operator's practice and `practice_gain_max`, per band of its belief about risk, "
+            "weighted by the outcomes it observed in that band; 0 = no learning to serve."
+        ),
+        json_schema_extra={"unit": "per measured cohort"},
+    )
+    practice_gain_max: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description=(
+            "Largest gain from learning to serve: an hour for a person of a fully learnt band is "
+            "worth 1 + practice_gain_max hours (on top of `experience_gain`)."
+        ),
+        json_schema_extra={"unit": "multiplier"},
+    )
 
 
 class Operator(Strict):
@@ -603,6 +661,54 @@ class State(Strict):
             "`waiting_list` (a fixed random queue), `random`, or `need_first` (highest "
             "administrative risk first). Ignored under the other selections (random referrals)."
         ),
+    )
+
+
+class Referrals(Strict):
+    """The referring body's monthly flow of referrals, apart from the eligible population.
+
+    `per_month = 0` keeps the finite pool admitted at the pace of free places (every free place
+    finds a referral while the pool lasts). Above 0, referrals arrive month by month: the
+    expected flow × a level drawn once per run (what nobody knew at signature) × a lasting
+    shock from `shock_month`, with Poisson noise month to month. Intake then admits only from
+    people referred and not yet seen; a volume clause (`contract.min_referral_share`) watches the
+    flow. Newpin Queensland ended four years early on such a shortfall (CASES.md §7c)."""
+
+    per_month: float = Field(
+        0.0,
+        ge=0.0,
+        le=1_000_000.0,
+        description=(
+            "Expected referrals a month from the referring body; 0 = no flow: free places are "
+            "filled from the eligible pool (the finite pool, as before)."
+        ),
+        json_schema_extra={"unit": "people per month"},
+    )
+    level_uncertainty: float = Field(
+        0.0,
+        ge=0.0,
+        le=3.0,
+        description=(
+            "Standard deviation of the log of the flow's level, drawn once per run: the true "
+            "flow is per_month × exp(N(0, σ²) − σ²/2) (mean per_month)."
+        ),
+        json_schema_extra={"unit": "log"},
+    )
+    shock_month: int = Field(
+        -1,
+        ge=-1,
+        le=1200,
+        description="Month from which the flow is multiplied by `shock_factor` (−1 = never).",
+    )
+    shock_factor: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description=(
+            "Lasting multiplier of the flow from `shock_month` (0.3 = referrals fall to 30%: a "
+            "referring service reorganised, a centre that never fills)."
+        ),
+        json_schema_extra={"unit": "multiplier"},
     )
 
 
@@ -1182,9 +1288,12 @@ class Contract(Strict):
     counting: Counting = Field(
         Counting.enrolled,
         description=(
-            "Who a cohort's result counts: `enrolled` (everyone who started, dropouts included, as"
-            " Peterborough) or `completers` (only those who finished their spell, so dropping hard"
-            " cases flatters the result). Under an RCT the whole treatment arm is counted."
+            "Who a cohort's result counts: `enrolled` (everyone who started, drop-outs included), "
+            "`completers` (only those who finished their spell, so dropping hard cases flatters "
+            "the result) or `whole_cohort` (every eligible referral of the cohort, engaged or not:"
+            " refusers, and referrals never offered a place, count with no service — "
+            "Peterborough's rule). Under an RCT the whole treatment arm is counted. Public "
+            "savings count every avoided outcome of the people served under every rule."
         ),
     )
     threshold: float = Field(
@@ -1238,9 +1347,72 @@ class Contract(Strict):
         ),
         json_schema_extra={"unit": "multiplier"},
     )
+    price_rule: PriceRule | None = Field(
+        None,
+        description=(
+            "How one person's outcome is priced: `flat` (one price), `tiers` (`price_tiers` by "
+            "band of the administrative profile) or `person` (each person by the payer's "
+            "predicted difficulty, their administrative risk ÷ the eligible population's mean, so"
+            " the average over the eligible is the stated price). Unset: `tiers` when `price_tiers`"
+            " is given, else `flat`."
+        ),
+    )
+    outcome_share: Fraction = Field(
+        1.0,
+        description=(
+            "Share of the operator's pay at risk: outcome payments are price × this share (the "
+            "maximum payment too), and the rest, (1 − share) × `max_payment`, is paid as a fee for"
+            " service per client-month at the planned volume (capped at that total). 1 = fully "
+            "outcome-based, 0 = fee for service."
+        ),
+    )
     max_payment: Money = Field(
         2_000_000.0,
         description="Cap on the State's total outcome payments over the contract.",
+    )
+    excess_operator_share: Fraction = Field(
+        1.0,
+        description=(
+            "Payment waterfall: share of an outcome payment above what the investors are owed "
+            "(their capital grown at `return_cap`) that the operator receives; 1 = the operator "
+            "keeps all of it (as before)."
+        ),
+    )
+    excess_intermediary_share: Fraction = Field(
+        0.0,
+        description=(
+            "Payment waterfall: share of the excess above what the investors are owed paid to the"
+            " intermediary (a performance fee). What neither share takes is not due: the payer "
+            "does not pay it (Educate Girls: the maximum was capital + 15% IRR)."
+        ),
+    )
+    intermediary_fee_payer: FeePayer = Field(
+        FeePayer.investor,
+        description=(
+            "Who pays `intermediary_fee` at signature: `investor` (from its capital, within what "
+            "the return cap applies to) or `state` (part of the public cost)."
+        ),
+    )
+    min_referral_share: Fraction = Field(
+        0.0,
+        description=(
+            "Volume clause: referrals in each review period must reach this share of the planned "
+            "intake (`referrals.per_month` > 0); 0 = no clause. See `shortfall_remedy`."
+        ),
+    )
+    volume_review_months: int = Field(
+        6,
+        ge=1,
+        le=120,
+        description="Months between checks of the volume clause while enrolment is open.",
+    )
+    shortfall_remedy: ShortfallRemedy = Field(
+        ShortfallRemedy.resize,
+        description=(
+            "What a breached volume clause allows: `resize` (the operator may shrink its team to "
+            "the flow, and the payer may end the contract), `terminate` (the payer may end it, no"
+            " resizing) or `none` (recorded only). Who decides what: `agents/volume.py`."
+        ),
     )
     return_cap: float = Field(
         0.08,
@@ -1257,7 +1429,8 @@ class Contract(Strict):
         description=(
             "If true, outcome payments are also capped at `savings_share` × the public savings the"
             " evaluation *measured* (measured outcomes × `state.cost_per_event`) — measured, not "
-            "true, savings, so a weak evaluation raises the cap."
+            "true, savings, so a weak evaluation raises the cap. The summary reports both "
+            "(`public_savings_measured`, `public_savings`) and the gap."
         ),
     )
     savings_share: Fraction = Field(
@@ -1466,6 +1639,7 @@ class Scenario(Strict):
     investor: Investor = Investor()
     state: State = State()
     evaluator: Evaluator = Evaluator()
+    referrals: Referrals = Referrals()
     context: Context = Context()
     territories: Territories = Territories()
     after: After = After()
@@ -1492,6 +1666,20 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         c = self.contract
+        if c.price_rule == PriceRule.tiers and not c.price_tiers:
+            raise ValueError(
+                "contract.price_rule = 'tiers' needs contract.price_tiers (at least 2 bands)"
+            )
+        if c.price_rule in (PriceRule.flat, PriceRule.person) and c.price_tiers:
+            raise ValueError(
+                f"contract.price_rule = '{c.price_rule}' contradicts contract.price_tiers = "
+                f"{c.price_tiers[:3]} (allowed: price_rule = 'tiers', or no price_tiers)"
+            )
+        if c.excess_operator_share + c.excess_intermediary_share > 1.0 + 1e-9:
+            raise ValueError(
+                "contract.excess_operator_share + contract.excess_intermediary_share = "
+                f"{c.excess_operator_share + c.excess_intermediary_share:g}: at most 1"
+            )
         if c.price_tiers and len(c.price_tiers) < 2:
             raise ValueError(
                 f"contract.price_tiers = {c.price_tiers[:3]}: give at least 2 risk bands, or none"
@@ -1523,6 +1711,23 @@ class Scenario(Strict):
             )
             for m in declared
         ]
+
+    @property
+    def outcome_price(self) -> float:
+        """Price of one outcome paid on results: the share of pay at risk of the price."""
+        return self.contract.price_per_outcome * self.contract.outcome_share
+
+    @property
+    def investor_commitment(self) -> float:
+        """Capital the investor must advance: its commitment less the fee for service, which
+        pays that part of the costs (all of it when the contract is fully outcome-based)."""
+        fees = (1.0 - self.contract.outcome_share) * self.contract.max_payment
+        return max(self.investor.capital - fees, 0.0)
+
+    @property
+    def outcome_max_payment(self) -> float:
+        """Cap on outcome payments: the share at risk of the maximum payment."""
+        return self.contract.max_payment * self.contract.outcome_share
 
     @property
     def uses_rct(self) -> bool:

@@ -31,7 +31,7 @@ def deliver(model: CISModel, clients: np.ndarray, hours: np.ndarray, quality: fl
         return
     op = model.operator
     pop.hours_metric[clients] += hours
-    pop.hours_effective[clients] += hours * op.experience
+    pop.hours_effective[clients] += hours * op.hour_value(clients)
     pop.hours_quality[clients] += quality
     op.client_months += n
     model.client_months += n
@@ -80,3 +80,4 @@ def finish(model: CISModel, leavers: np.ndarray) -> None:
     positive = model.rng.random(leavers.size) >= p
     model.exits += int(leavers.size)
     model.positive_exits += int(positive.sum())
+    model.operator.follow_up.decide(model, leavers)

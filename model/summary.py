@@ -39,7 +39,9 @@ def summary(model: CISModel) -> dict[str, Any]:
     fines = ledger.total(reason="audit_fine")
     invested = ledger.total(payer="investor")
     returned = ledger.total(payee="investor")
-    public_cost = payments + evaluation_fees
+    service_fees = ledger.total(payer="state", reason="service_fee")
+    state_intermediary_fee = ledger.total(payer="state", reason="intermediary_fee")
+    public_cost = payments + evaluation_fees + service_fees + state_intermediary_fee
     # A true quantity: over everyone served, whatever the contract counts (issue 12).
     avoided_served = sum(r.true_avoided_served for r in results)
     public_savings = avoided_served * sc.state.cost_per_event
@@ -92,9 +94,50 @@ def summary(model: CISModel) -> dict[str, Any]:
         "ledger_imbalance": model.max_ledger_imbalance,
         **metric_summaries(model),
     }
+    out.update(contract_terms_summary(model, measured_outcomes, public_savings))
     if model.after is not None:
         out.update(model.after.summary())
     return out
+
+
+def contract_terms_summary(
+    model: CISModel, measured_outcomes: float, public_savings: float
+) -> dict[str, Any]:
+    """What the issue-12 terms did: referrals and the volume clause, learning to serve, the
+    fee for service and follow-up, true and measured savings, the waterfall, every party's
+    gain."""
+    sc = model.config
+    ledger = model.ledger
+    flow = model.referral_flow
+    measured_savings = measured_outcomes * sc.state.cost_per_event
+    c = sc.contract
+    invested = ledger.total(payer="investor")
+    return {
+        "operator_verdict": model.operator_verdict.choice,
+        "service_stopped": model.service_stopped,
+        "referrals_received": int(sum(flow.received)) if flow.on else None,
+        "volume_breaches": len(flow.events),
+        "operator_resized_month": model.operator.resize_month,
+        "caseworkers_end": model.operator.caseworkers,
+        "practice_gain": model.operator.practice.mean_gain,
+        "follow_up_level": _finite(model.operator.follow_up.mean_level())
+        if model.operator.follow_up.chosen
+        else None,
+        "service_fees": ledger.total(payer="state", reason="service_fee"),
+        "public_savings_measured": measured_savings,
+        "savings_gap": measured_savings - public_savings,
+        "savings_cap": c.savings_share * measured_savings if c.cap_at_savings else None,
+        "outcome_not_due": model.contract.not_due,
+        "intermediary_performance_fees": ledger.total(
+            payer="state", payee="intermediary", reason="outcome_payment"
+        ),
+        "intermediary_fee_paid_by": str(c.intermediary_fee_payer),
+        "investor_gain": ledger.total(payee="investor") - invested,
+        "operator_gain": ledger.balance("operator") - sc.operator.cash,
+        "intermediary_gain": ledger.balance("intermediary"),
+        "evaluator_gain": ledger.balance("evaluator"),
+        "guarantor_gain": 0.0 - ledger.total(payer="guarantor"),
+    }
 
 
 def metric_summaries(model: CISModel) -> dict[str, float | None]:

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from cislab.model.schema import Contract, ThresholdKind
+from cislab.model.schema import Contract, PriceRule, ThresholdKind
 from scipy.special import expit
 from scipy.stats import norm
 
@@ -23,6 +23,7 @@ class PublicStats:
     logit_mean: float
     logit_var: float
     admin_var: float
+    eligible_admin_risk: float = 0.0  # mean admin risk of the eligible (person-level prices)
 
     def admin_risk(self, admin_score: np.ndarray) -> np.ndarray:
         """E[risk | administrative profile]: what a matched comparison will expect of a person."""
@@ -40,7 +41,12 @@ class PublicStats:
 def price_multipliers(
     contract: Contract, stats: PublicStats, admin_score: np.ndarray
 ) -> np.ndarray:
-    """Per-person multiplier of the price: 1 unless the contract tiers prices by risk band."""
+    """Per-person multiplier of the price by the contract's price rule: 1 (flat), the risk
+    band's tier (tiers), or the payer's predicted difficulty — the person's administrative risk
+    ÷ the eligible population's mean, so prices average the stated price over the eligible
+    (person)."""
+    if contract.price_rule == PriceRule.person:
+        return stats.admin_risk(admin_score) / max(stats.eligible_admin_risk, 1e-12)
     tiers = contract.price_tiers
     if not tiers:
         return np.ones_like(admin_score, dtype=float)

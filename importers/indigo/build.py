@@ -15,6 +15,7 @@ from typing import Any
 
 from .build_dates import plan_covid, plan_timeline, read_dates
 from .build_identity import read_identity
+from .build_metrics import plan_guarantee, plan_metrics
 from .build_money import plan_money, plan_returns, read_finance, read_returns
 from .build_population import plan_operator, plan_population, read_users
 from .build_price import plan_effect_defaults, plan_payer_and_values, plan_price
@@ -60,6 +61,8 @@ def build(d: Draft) -> dict[str, Any]:
     plan_price(d)
     plan_terms(d)
     plan_returns(d)
+    plan_metrics(d)
+    plan_guarantee(d)
     plan_effect_defaults(d)
     plan_payer_and_values(d)
     plan_covid(d)

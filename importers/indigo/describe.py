@@ -22,7 +22,9 @@ def assemble(d: Draft) -> dict[str, Any]:
     from cislab.model.schema import Meta, Scenario
 
     name = d.pid.lower().replace("-", "_")
-    data = Scenario(meta=Meta(name=name)).model_dump(mode="json")
+    # unset levers (None: e.g. contract.price_rule, read from price_tiers) stay unset: TOML
+    # has no null
+    data = Scenario(meta=Meta(name=name)).model_dump(mode="json", exclude_none=True)
     for path, value in d.values.items():
         section, key = path.split(".")
         data[section][key] = value

@@ -136,6 +136,9 @@ def test_operator_insolvency_and_cancelled_cohorts_are_read_from_the_model():
         seed=0,
         overrides={"investor.capital": 100_000, "operator.cash": 1000},
     )
+    # the model's operator refuses terms it cannot carry (issue 12); a player signs anyway
+    assert model.operator_verdict.choice == "refuse" and not model.signed
+    model.sign()
     assert model.signed
     model.run()
     items = announcements.news(model, 0, model.month)
