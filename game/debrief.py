@@ -149,7 +149,7 @@ def incidents(result: RunResult) -> list[Incident]:
     after = result.model.after
     share = _num(s.get("scaled_on_inflated_evidence"))
     if after is not None and share:
-        first_month = min(d.month for d in after.decisions if d.inflated)
+        first_month = min(d.month for d in after.decisions_realised() if d.inflated)
         found.append(Incident("inflated", first_month, share))
     return sorted(found, key=lambda inc: inc.month)
 

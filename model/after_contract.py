@@ -44,6 +44,7 @@ from cislab.model.after_outputs import (
     after_summary,
     after_tables,
     people_covered,
+    realised,
     territory_map,
 )
 from cislab.model.evidence import Evidence, measured_mean, method_variance_factor, pooled_result
@@ -645,6 +646,10 @@ class AfterContract:
 
     def people_covered(self) -> int:
         return people_covered(self)
+
+    def decisions_realised(self) -> list[Decision]:
+        """Decisions with the truth of the contract they led to, once it was measured."""
+        return realised(self)
 
 
 def _with_terms(facts: ProgrammeFacts, design: Design, people: float) -> ProgrammeFacts:

@@ -33,6 +33,8 @@ NULLABLE_SUMMARY: dict[str, str] = {
     "national_reform_month": "no national reform absorbed the programme",
     "programme_stopped_month": "the programme never stopped",
     "next_contracts_creaming_mean": "no next outcome-based contract enrolled anyone",
+    "next_contracts_measured_effect_mean": "no next outcome-based contract was measured",
+    "next_contracts_true_effect_mean": "no next outcome-based contract was measured",
     "service_stopped": "service never stopped at once (otherwise the cause)",
     "referrals_received": "no referral flow: free places are filled from the eligible pool",
     "operator_resized_month": "the operator never resized its team under a volume clause",
@@ -44,6 +46,8 @@ METRIC_SUFFIXES = ("_measured_effect", "_true_effect", "_success_rate")
 # Float columns that may hold NaN (null in Parquet, empty in CSV), per table, and why.
 NULLABLE_COLUMNS: dict[str, dict[str, str]] = {
     "timeseries": {
+        "investor_estimated_effect": "the investor never weighed the contract (refused by the "
+        "operator, or a public service with no investor)",
         "parking_index_month": "no client was served this month",
         "gaming_index_month": "no client was served this month",
         "measured_effect": "no cohort has been measured yet",

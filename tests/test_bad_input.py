@@ -166,7 +166,9 @@ def test_markup_in_indigo_search_and_compare_labels(tmp_path):
     design = tmp_path / "[bold]mine[red].toml"
     design.write_bytes(DEFAULT_TOML)
     out = tmp_path / "cmp"
-    args = ["compare", str(design), "--seeds", "2", "--months", "2", "--workers", "1"]
+    # a design named with markup, and a file whose name has markup: neither is interpreted
+    args = ["compare", f"[bold]mine[red]={design}", "--seeds", "2", "--months", "2"]
+    args += ["--workers", "1"]
     result = runner.invoke(
         app, [*args, "--set", "population.size=200", "--metric", "enrolled", "--out", str(out)]
     )
