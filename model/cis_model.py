@@ -89,9 +89,7 @@ class CISModel(mesa.Model):
                 "economy": 0.0,
             }
         )
-        self.people = list(
-            Beneficiary.create_agents(self, sc.population.size, np.arange(sc.population.size))
-        )
+        self.people = Beneficiary.create_population(self, sc.population.size)
         self.contract = ContractState(sc)
         self.operator = Operator(self)
         self.investor = Investor(self)
