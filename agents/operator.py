@@ -86,22 +86,42 @@ class Operator(mesa.Agent):
         Returns the belief and its profile band. Low `initial_insight` means the operator
         trusts its interview less than the statistics warrant.
         """
+        mean, band = self._everyone_belief()
+        return mean[idx], band[idx]
+
+    def believed_risk(self, idx: np.ndarray) -> np.ndarray:
+        """Believed risk after learning: the belief moved by its band's learnt offset."""
+        return self._everyone_risk()[idx]
+
+    def _everyone_belief(self) -> tuple[np.ndarray, np.ndarray]:
+        """Belief and band of every person, computed once: they depend only on the person's
+        file and interview and on fixed parameters, and intake, planning and projections ask
+        for them several times a month (element by element, the same numbers as computing
+        them for the people asked about)."""
         pop, stats, p = self.model.population, self.model.public, self.model.config.population
         prec_prior = 1.0 / stats.logit_var
         prec_admin = 1.0 / max(p.admin_noise**2, 1e-6)
         prec_private = max(self.params.initial_insight, 1e-3) / max(p.private_noise**2, 1e-6)
-        var = 1.0 / (prec_prior + prec_admin + prec_private)
-        mean = var * (
-            prec_prior * stats.logit_mean
-            + prec_admin * pop.admin_score[idx]
-            + prec_private * pop.private_score[idx]
-        )
-        mean = mean / math.sqrt(1.0 + math.pi * var / 8.0)
-        return mean, np.searchsorted(self.bin_edges, mean)
+        key = (prec_admin, prec_private, tuple(self.bin_edges))
+        cached = getattr(self, "_belief", None)
+        if cached is None or cached[0] is not pop or cached[1] is not stats or cached[2] != key:
+            var = 1.0 / (prec_prior + prec_admin + prec_private)
+            mean = var * (
+                prec_prior * stats.logit_mean
+                + prec_admin * pop.admin_score
+                + prec_private * pop.private_score
+            )
+            mean = mean / math.sqrt(1.0 + math.pi * var / 8.0)
+            self._belief = cached = (pop, stats, key, mean, np.searchsorted(self.bin_edges, mean))
+        return cached[3], cached[4]
 
-    def believed_risk(self, idx: np.ndarray) -> np.ndarray:
-        mean, band = self.believed_logit(idx)
-        return expit(mean + self.offsets[band])
+    def _everyone_risk(self) -> np.ndarray:
+        """Believed risk of every person, recomputed only when learning moved an offset."""
+        mean, band = self._everyone_belief()
+        cached = getattr(self, "_risk", None)
+        if cached is None or cached[0] is not mean or not np.array_equal(cached[1], self.offsets):
+            self._risk = cached = (mean, self.offsets.copy(), expit(mean + self.offsets[band]))
+        return cached[2]
 
     def believed_shift(self, hours: np.ndarray | float, p_hat: np.ndarray) -> np.ndarray:
         """Fall in logit risk the operator expects from `hours` of service over a spell."""
