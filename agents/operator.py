@@ -123,6 +123,35 @@ class Operator(mesa.Agent):
             self._risk = cached = (mean, self.offsets.copy(), expit(mean + self.offsets[band]))
         return cached[2]
 
+    def _everyone_metric_risk(self, k: int) -> np.ndarray:
+        """Believed risk on metric k of every person (the belief moved to the metric's own
+        rate), kept while the belief and the metric's shift hold."""
+        risk, shift = self._everyone_risk(), self.model.truth.metric_shift(k)
+        cache = self.__dict__.setdefault("_metric_risk", {})
+        hit = cache.get(k)
+        if hit is None or hit[0] is not risk or hit[1] != shift:
+            hit = cache[k] = (risk, shift, shifted(risk, shift))
+        return hit[2]
+
+    def _everyone_matched_counterfactual(self, k: int, kind: Metric) -> np.ndarray:
+        """What a matched comparison will expect of every person on metric k: fixed by their
+        file, so computed once."""
+        pop, public, shift = (
+            self.model.population,
+            self.model.public,
+            self.model.truth.metric_shift(k),
+        )
+        cache = self.__dict__.setdefault("_matched_counterfactual", {})
+        hit = cache.get((k, kind, shift))
+        if hit is None or hit[0] is not pop or hit[1] is not public:
+            admin = public.admin_risk(pop.admin_score)
+            hit = cache[k, kind, shift] = (
+                pop,
+                public,
+                expected_events(shifted(admin, shift), kind),
+            )
+        return hit[2]
+
     def believed_shift(self, hours: np.ndarray | float, p_hat: np.ndarray) -> np.ndarray:
         """Fall in logit risk the operator expects from `hours` of service over a spell."""
         iv = self.model.config.intervention
@@ -149,8 +178,7 @@ class Operator(mesa.Agent):
                 return np.ones_like(p_hat)
             lam = expected_events(p_hat, kind)
             return lam / np.maximum(1.0 - np.exp(-lam), 1e-9)
-        admin = self.model.public.admin_risk(self.model.population.admin_score[idx])
-        return expected_events(shifted(admin, self.model.truth.metric_shift(k)), kind)
+        return self._everyone_matched_counterfactual(k, kind)[idx]
 
     def expected_gains(
         self, idx: np.ndarray, hours: float | np.ndarray
@@ -161,7 +189,7 @@ class Operator(mesa.Agent):
         measured = np.zeros(idx.size)
         avoided_primary = np.zeros(idx.size)
         for k, metric in enumerate(self.model.config.outcome_metrics):
-            p_k = shifted(p_hat, self.model.truth.metric_shift(k))
+            p_k = self._everyone_metric_risk(k)[idx]  # p_hat moved to metric k's rate
             treated = expected_events(shifted(p_k, -metric.effect_scale * base_shift), metric.kind)
             avoided = expected_events(p_k, metric.kind) - treated
             if k == 0:
@@ -343,8 +371,9 @@ class Operator(mesa.Agent):
     def _hour_values(self, clients: np.ndarray, p_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Value amplitude A and rate c of each client's V(h) = A (1 - exp(-c h)).
 
-        A linearises each metric's response to service at the client's believed risk: what a
-        full dose is worth in payments (by metric weight and price tier) and in mission.
+        A linearises each metric's response to service at the client's believed risk (`p_hat`,
+        `believed_risk(clients)`): what a full dose is worth in payments (by metric weight and
+        price tier) and in mission.
         """
         sc = self.model.config
         w = self.mission_weight
@@ -353,7 +382,7 @@ class Operator(mesa.Agent):
         )
         paid_slope = np.zeros(clients.size)
         for k, metric in enumerate(sc.outcome_metrics):
-            p_k = shifted(p_hat, self.model.truth.metric_shift(k))
+            p_k = self._everyone_metric_risk(k)[clients]  # p_hat moved to metric k's rate
             paid_slope += metric.weight * metric.effect_scale * events_slope(p_k, metric.kind)
         primary = sc.outcome_metrics[0]
         need = p_hat / self.model.baseline_mean
@@ -399,9 +428,9 @@ class Operator(mesa.Agent):
         # none, rather than inf hours that the monthly rescaling would turn into 0/0 = NaN.
         worth = np.isfinite(levels)
         level = np.where(worth, levels, 0.0)
-        plans = np.where(
-            worth[:, None], np.maximum(log_top[None, :] - level[:, None], 0.0) / rate[None, :], 0.0
-        )
+        plans = np.maximum(log_top[None, :] - level[:, None], 0.0) / rate[None, :]
+        if not worth.all():
+            plans[~worth] = 0.0
         value = (amplitude[None, :] * (1.0 - np.exp(-rate[None, :] * plans))).sum(axis=1)
         total = value / months + clients * (wellbeing - fine)
         best = int(np.argmax(total))
