@@ -19,7 +19,11 @@ Then, unless `--no-national`, one line for a national run (`NATIONAL_SCENARIO`,
 `france_cis_programme`): the whole process — interpreter start, imports, build, run and the
 result's tables — timed from outside, with its peak resident memory, median of `--national-runs`.
 
+`--once model` (or `--once yardstick`) builds and runs one of them once at the first size, so
+whole processes can be timed from outside, e.g. with `/usr/bin/time -v`.
+
 Usage: python benchmarks/run.py [--sizes 10000 100000] [--repeats 5] [--table]
+       python benchmarks/run.py --once model --sizes 100000
 """
 
 from __future__ import annotations
@@ -140,6 +144,23 @@ def child(size: int, repeats: int) -> dict[str, float | int]:
     }
 
 
+def once(who: str, size: int) -> dict[str, float | int]:
+    """One build and run of the model or the yardstick, for timing the whole process."""
+    sys.path.insert(0, str(HERE))
+    from scaled import scaled_overrides, scaled_scenario
+
+    if who == "yardstick":
+        from yardstick import Params
+        from yardstick import run as yardstick_run
+
+        out = yardstick_run(Params.from_scenario(scaled_scenario(size)), 0)
+        return {"yardstick": size, "client_months": out["client_months"]}
+    from cislab.model.cis_model import CISModel
+
+    model = CISModel("default", rng=0, overrides=scaled_overrides(size)).run()
+    return {"model": size, "client_months": model.client_months}
+
+
 def national(runs: int, scenario: str = NATIONAL_SCENARIO) -> dict[str, float | int | str]:
     """Whole-process time and peak memory of a national run, median of `runs` processes."""
     code = NATIONAL_CODE.format(scenario=scenario, seed=0)
@@ -205,10 +226,18 @@ def main() -> None:
     parser.add_argument("--national-runs", type=int, default=3)
     parser.add_argument("--no-national", action="store_true", help="skip the national run")
     parser.add_argument("--table", action="store_true", help="also print a markdown table")
+    parser.add_argument(
+        "--once",
+        choices=["model", "yardstick"],
+        help="build and run one of them once at the first size and exit (to time whole processes)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
         print(json.dumps(child(args.child, args.repeats)))
+        return
+    if args.once:
+        print(json.dumps(once(args.once, args.sizes[0])))
         return
     if bad := [size for size in args.sizes if size < 1_000]:
         parser.error(f"--sizes {bad[0]}: allowed whole numbers ≥ 1000")
