@@ -14,10 +14,13 @@ the eligible people are served), it prints one JSON line with medians over `--re
   the medians of model ÷ yardstick taken run by run;
 - enrolled / yardstick_enrolled, client_months / yardstick_client_months: the work each did;
 - rss_peak_mib: the child process's peak resident memory; load_1min: the machine's load.
+In-process times are CPU seconds of the process by default (`--clock cpu`): on a machine shared
+with other work they move far less than wall seconds; `--clock wall` gives wall time.
 
 Then, unless `--no-national`, one line for a national run (`NATIONAL_SCENARIO`,
 `france_cis_programme`): the whole process — interpreter start, imports, build, run and the
-result's tables — timed from outside, with its peak resident memory, median of `--national-runs`.
+result's tables — timed from outside in wall and CPU seconds, with its peak resident memory,
+medians of `--national-runs`.
 
 `--once model` (or `--once yardstick`) builds and runs one of them once at the first size, so
 whole processes can be timed from outside, e.g. with `/usr/bin/time -v`.
@@ -53,8 +56,12 @@ NATIONAL_CODE = (
 )
 
 
-def child(size: int, repeats: int) -> dict[str, float | int]:
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def child(size: int, repeats: int, clock_name: str = "cpu") -> dict[str, float | int]:
     """Measure one size in this process (run in a fresh interpreter by `main`)."""
+    clock = CLOCKS[clock_name]
     sys.path.insert(0, str(HERE))
     import mesa
     from cislab.agents import Beneficiary
@@ -74,17 +81,17 @@ def child(size: int, repeats: int) -> dict[str, float | int]:
         order = ("model", "yardstick") if seed % 2 == 0 else ("yardstick", "model")
         for who in order:
             if who == "model":
-                t0 = time.perf_counter()
+                t0 = clock()
                 model = CISModel("default", rng=seed, overrides=overrides)
-                t1 = time.perf_counter()
+                t1 = clock()
                 model.run()
-                t2 = time.perf_counter()
+                t2 = clock()
                 enrolled = int((model.population.enrol_month >= 0).sum())
                 model_runs.append((t1 - t0, t2 - t1, model.month, model.client_months, enrolled))
                 del model
                 gc.collect()  # a model is a cycle (agents ↔ model): free it before the next
             else:
-                out = yardstick_run(params, seed)
+                out = yardstick_run(params, seed, clock)
                 yard_runs.append(
                     (out["build_s"], out["run_s"], out["months"], out["client_months"],
                      out["enrolled"])
@@ -93,16 +100,16 @@ def child(size: int, repeats: int) -> dict[str, float | int]:
     creation, one_by_one = [], []
     for _ in range(repeats):
         host = mesa.Model(rng=0)
-        t0 = time.perf_counter()
+        t0 = clock()
         Beneficiary.create_population(host, size)
-        creation.append(time.perf_counter() - t0)
+        creation.append(clock() - t0)
         del host
         gc.collect()
     for _ in range(min(repeats, 3)):
         host = mesa.Model(rng=0)
-        t0 = time.perf_counter()
+        t0 = clock()
         Beneficiary.create_agents(host, size, list(range(size)))
-        one_by_one.append(time.perf_counter() - t0)
+        one_by_one.append(clock() - t0)
         del host
         gc.collect()
 
@@ -131,6 +138,7 @@ def child(size: int, repeats: int) -> dict[str, float | int]:
         "months": model_runs[0][2],
         "caseworkers": overrides["operator.caseworkers"],
         "repeats": repeats,
+        "clock": clock_name,
         **rates(model_runs, ""),
         "create_agents_s": round(statistics.median(creation), 4),
         "create_agents_one_by_one_s": round(statistics.median(one_by_one), 4),
@@ -164,7 +172,7 @@ def once(who: str, size: int) -> dict[str, float | int]:
 def national(runs: int, scenario: str = NATIONAL_SCENARIO) -> dict[str, float | int | str]:
     """Whole-process time and peak memory of a national run, median of `runs` processes."""
     code = NATIONAL_CODE.format(scenario=scenario, seed=0)
-    walls, peaks, facts = [], [], {}
+    walls, cpus, peaks, facts = [], [], [], {}
     for _ in range(runs):
         t0 = time.perf_counter()
         proc = subprocess.Popen(
@@ -177,6 +185,7 @@ def national(runs: int, scenario: str = NATIONAL_SCENARIO) -> dict[str, float | 
         if proc.returncode != 0:
             raise SystemExit(f"national run of {scenario} failed with exit {proc.returncode}")
         peaks.append(usage.ru_maxrss / 1024)
+        cpus.append(usage.ru_utime + usage.ru_stime)
         facts = json.loads(out.strip().splitlines()[-1])
     return {
         "national": scenario,
@@ -184,6 +193,7 @@ def national(runs: int, scenario: str = NATIONAL_SCENARIO) -> dict[str, float | 
         "runs": runs,
         "whole_process_s": round(statistics.median(walls), 3),
         "whole_process_s_min": round(min(walls), 3),
+        "whole_process_cpu_s": round(statistics.median(cpus), 3),
         "rss_peak_mib": round(statistics.median(peaks), 1),
         "load_1min": round(os.getloadavg()[0], 2),
     }
@@ -209,12 +219,15 @@ def table(rows: list[dict]) -> str:
             f"| {r['create_agents_s']:.3f} ({r['create_agents_one_by_one_s']:.3f}) "
             f"| {r['yardstick_run_s']:.3f} | {r['ratio_run']:.2f} ({r['ratio_with_build']:.2f}) |"
         )
+    clocks = {r["clock"] for r in rows if "clock" in r}
+    if clocks:
+        lines.append(f"\nIn-process seconds on the {'/'.join(sorted(clocks))} clock; medians.")
     for r in rows:
         if "national" in r:
             lines.append(
                 f"\nNational run `{r['national']}` ({r['months']} months): whole process "
-                f"{r['whole_process_s']:.2f} s (median of {r['runs']}), peak RSS "
-                f"{r['rss_peak_mib']:.0f} MiB."
+                f"{r['whole_process_s']:.2f} s wall, {r['whole_process_cpu_s']:.2f} s CPU "
+                f"(medians of {r['runs']}), peak RSS {r['rss_peak_mib']:.0f} MiB."
             )
     return "\n".join(lines)
 
@@ -227,6 +240,13 @@ def main() -> None:
     parser.add_argument("--no-national", action="store_true", help="skip the national run")
     parser.add_argument("--table", action="store_true", help="also print a markdown table")
     parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="time in-process figures in CPU seconds of this process (default: steadier on a"
+        " shared machine) or wall seconds",
+    )
+    parser.add_argument(
         "--once",
         choices=["model", "yardstick"],
         help="build and run one of them once at the first size and exit (to time whole processes)",
@@ -234,7 +254,7 @@ def main() -> None:
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(child(args.child, args.repeats)))
+        print(json.dumps(child(args.child, args.repeats, args.clock)))
         return
     if args.once:
         print(json.dumps(once(args.once, args.sizes[0])))
@@ -246,7 +266,16 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(size), "--repeats", str(args.repeats)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(size),
+                "--repeats",
+                str(args.repeats),
+                "--clock",
+                args.clock,
+            ],
             capture_output=True,
             text=True,
             check=True,
