@@ -28,8 +28,7 @@ from cislab.model.outcomes import events_slope, expected_events
 from cislab.model.population import Status, shifted
 from cislab.model.schema import Evaluation, Metric, OutcomeMetric
 from cislab.model.terms import price_multipliers
-from scipy.special import expit
-from scipy.stats import norm
+from scipy.special import expit, ndtri  # ndtri = norm.ppf, without importing scipy.stats
 
 if TYPE_CHECKING:
     from cislab.model.cis_model import CISModel
@@ -53,7 +52,7 @@ class Operator(mesa.Agent):
         self.quality_per_client = sc.contract.quality_standard_hours
         self.shadow_price = 0.0
         stats = model.public
-        self.bin_edges = stats.logit_mean + math.sqrt(stats.logit_var) * norm.ppf(
+        self.bin_edges = stats.logit_mean + math.sqrt(stats.logit_var) * ndtri(
             np.arange(1, BELIEF_BINS) / BELIEF_BINS
         )
         self.offsets = np.zeros(BELIEF_BINS)
