@@ -30,6 +30,12 @@ class Beneficiary(mesa.Agent):
         super().__init__(model)
         self.index = int(index)
 
+    def __reduce__(self) -> tuple:
+        # The four fields as arguments: pickling slots the generic way is slower, and the game
+        # pickles the whole model every turn.
+        extra = self.__dict__ or None
+        return (_rebuild, (type(self), self.model, self.unique_id, self.index, self.pos, extra))
+
     @classmethod
     def create_population(cls, model: CISModel, n: int) -> list[Beneficiary]:
         """Persons 0..n-1 as Mesa agents, registered in bulk; the same agents as `n` calls of
@@ -137,3 +143,19 @@ def _bulk_safe(cls: type[Beneficiary], model: mesa.Model) -> bool:
         and getattr(model, "_batch_context", None) is None
         and not any(key[0] == "agents" for key in getattr(model, "subscribers", {}))
     )
+
+
+def _rebuild(
+    cls: type[Beneficiary],
+    model: mesa.Model,
+    unique_id: int,
+    index: int,
+    pos: object,
+    extra: dict[str, object] | None,
+) -> Beneficiary:
+    """A pickled person again (the registry is restored with the model's own state)."""
+    agent = object.__new__(cls)
+    agent.model, agent.unique_id, agent.index, agent.pos = model, unique_id, index, pos
+    if extra:
+        agent.__dict__.update(extra)
+    return agent

@@ -73,6 +73,10 @@ class Evaluator(mesa.Agent):
         self.params = model.config.evaluator
         self.results: list[CohortResult] = []
 
+    def __getstate__(self) -> dict[str, object]:
+        # the pool's outcomes are rebuilt on demand: the game snapshots the model every turn
+        return {k: v for k, v in self.__dict__.items() if k != "_pool_outcomes"}
+
     def counted(self, cohort: int, method: Evaluation | None = None) -> np.ndarray:
         """Indices counted for a cohort: the treatment arm under an RCT, else the enrolled."""
         pop = self.model.population

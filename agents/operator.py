@@ -65,6 +65,13 @@ class Operator(mesa.Agent):
         self.targeting: str | None = None  # "hardest_first", "easiest_first" or "random"
         self.quality_target: float | None = None  # quality hours per client-month
 
+    # Values kept for speed (`_everyone_*`): rebuilt on demand, so never pickled (the game
+    # snapshots the model every turn).
+    _KEPT = ("_belief", "_risk", "_metric_risk", "_matched_counterfactual")
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k not in self._KEPT}
+
     # ------------------------------------------------------------------ beliefs
     @property
     def mission_weight(self) -> float:
