@@ -71,3 +71,20 @@ def test_outcome_metrics_follow_the_contract():
     assert model.config.outcome_metrics[0].threshold == 0.07
     assert first[0].threshold != 0.07
     assert model.config.outcome_metrics is not model.config.outcome_metrics  # a new list each time
+
+
+def test_kept_values_are_rebuilt_after_a_pickle():
+    import pickle
+
+    model = CISModel(rng=8, overrides={"population.size": 500})
+    for _ in range(20):
+        model.step()
+    idx = np.arange(0, 500, 3)
+    kept = model.operator.believed_risk(idx)
+    copy = pickle.loads(pickle.dumps(model))
+    assert "_risk" not in copy.operator.__dict__
+    assert np.array_equal(copy.operator.believed_risk(idx), kept)
+    for _ in range(25):
+        model.step()
+        copy.step()
+    assert model.evaluator.results == copy.evaluator.results  # the copy runs on identically
