@@ -28,7 +28,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 bench: setup
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py --table
 
 bench-sweep: setup
 	$(PY) benchmarks/sweep.py

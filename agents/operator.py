@@ -30,8 +30,7 @@ from cislab.model.outcomes import events_slope, expected_events
 from cislab.model.population import Status, shifted
 from cislab.model.schema import Evaluation, Metric, OutcomeMetric
 from cislab.model.terms import price_multipliers
-from scipy.special import expit
-from scipy.stats import norm
+from scipy.special import expit, ndtri  # ndtri = norm.ppf, without importing scipy.stats
 
 if TYPE_CHECKING:
     from cislab.model.cis_model import CISModel
@@ -59,7 +58,7 @@ class Operator(mesa.Agent):
         self.quality_per_client = sc.contract.quality_standard_hours
         self.shadow_price = 0.0
         stats = model.public
-        self.bin_edges = stats.logit_mean + math.sqrt(stats.logit_var) * norm.ppf(
+        self.bin_edges = stats.logit_mean + math.sqrt(stats.logit_var) * ndtri(
             np.arange(1, BELIEF_BINS) / BELIEF_BINS
         )
         self.offsets = np.zeros(BELIEF_BINS)
@@ -71,6 +70,13 @@ class Operator(mesa.Agent):
         # None leaves them to the operator's own objective.
         self.targeting: str | None = None  # "hardest_first", "easiest_first" or "random"
         self.quality_target: float | None = None  # quality hours per client-month
+
+    # Values kept for speed (`_everyone_*`): rebuilt on demand, so never pickled (the game
+    # snapshots the model every turn).
+    _KEPT = ("_belief", "_risk", "_metric_risk", "_matched_counterfactual")
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k not in self._KEPT}
 
     # ------------------------------------------------------------------ beliefs
     @property
@@ -118,22 +124,71 @@ class Operator(mesa.Agent):
         Returns the belief and its profile band. Low `initial_insight` means the operator
         trusts its interview less than the statistics warrant.
         """
+        mean, band = self._everyone_belief()
+        return mean[idx], band[idx]
+
+    def believed_risk(self, idx: np.ndarray) -> np.ndarray:
+        """Believed risk after learning: the belief moved by its band's learnt offset."""
+        return self._everyone_risk()[idx]
+
+    def _everyone_belief(self) -> tuple[np.ndarray, np.ndarray]:
+        """Belief and band of every person, computed once: they depend only on the person's
+        file and interview and on fixed parameters, and intake, planning and projections ask
+        for them several times a month (element by element, the same numbers as computing
+        them for the people asked about)."""
         pop, stats, p = self.model.population, self.model.public, self.model.config.population
         prec_prior = 1.0 / stats.logit_var
         prec_admin = 1.0 / max(p.admin_noise**2, 1e-6)
         prec_private = max(self.params.initial_insight, 1e-3) / max(p.private_noise**2, 1e-6)
-        var = 1.0 / (prec_prior + prec_admin + prec_private)
-        mean = var * (
-            prec_prior * stats.logit_mean
-            + prec_admin * pop.admin_score[idx]
-            + prec_private * pop.private_score[idx]
-        )
-        mean = mean / math.sqrt(1.0 + math.pi * var / 8.0)
-        return mean, np.searchsorted(self.bin_edges, mean)
+        key = (prec_admin, prec_private, tuple(self.bin_edges))
+        cached = getattr(self, "_belief", None)
+        if cached is None or cached[0] is not pop or cached[1] is not stats or cached[2] != key:
+            var = 1.0 / (prec_prior + prec_admin + prec_private)
+            mean = var * (
+                prec_prior * stats.logit_mean
+                + prec_admin * pop.admin_score
+                + prec_private * pop.private_score
+            )
+            mean = mean / math.sqrt(1.0 + math.pi * var / 8.0)
+            self._belief = cached = (pop, stats, key, mean, np.searchsorted(self.bin_edges, mean))
+        return cached[3], cached[4]
 
-    def believed_risk(self, idx: np.ndarray) -> np.ndarray:
-        mean, band = self.believed_logit(idx)
-        return expit(mean + self.offsets[band])
+    def _everyone_risk(self) -> np.ndarray:
+        """Believed risk of every person, recomputed only when learning moved an offset."""
+        mean, band = self._everyone_belief()
+        cached = getattr(self, "_risk", None)
+        if cached is None or cached[0] is not mean or not np.array_equal(cached[1], self.offsets):
+            self._risk = cached = (mean, self.offsets.copy(), expit(mean + self.offsets[band]))
+        return cached[2]
+
+    def _everyone_metric_risk(self, k: int) -> np.ndarray:
+        """Believed risk on metric k of every person (the belief moved to the metric's own
+        rate), kept while the belief and the metric's shift hold."""
+        risk, shift = self._everyone_risk(), self.model.truth.metric_shift(k)
+        cache = self.__dict__.setdefault("_metric_risk", {})
+        hit = cache.get(k)
+        if hit is None or hit[0] is not risk or hit[1] != shift:
+            hit = cache[k] = (risk, shift, shifted(risk, shift))
+        return hit[2]
+
+    def _everyone_matched_counterfactual(self, k: int, kind: Metric) -> np.ndarray:
+        """What a matched comparison will expect of every person on metric k: fixed by their
+        file, so computed once."""
+        pop, public, shift = (
+            self.model.population,
+            self.model.public,
+            self.model.truth.metric_shift(k),
+        )
+        cache = self.__dict__.setdefault("_matched_counterfactual", {})
+        hit = cache.get((k, kind, shift))
+        if hit is None or hit[0] is not pop or hit[1] is not public:
+            admin = public.admin_risk(pop.admin_score)
+            hit = cache[k, kind, shift] = (
+                pop,
+                public,
+                expected_events(shifted(admin, shift), kind),
+            )
+        return hit[2]
 
     def believed_shift(self, hours: np.ndarray | float, p_hat: np.ndarray) -> np.ndarray:
         """Fall in logit risk the operator expects from `hours` of service over a spell."""
@@ -161,8 +216,7 @@ class Operator(mesa.Agent):
                 return np.ones_like(p_hat)
             lam = expected_events(p_hat, kind)
             return lam / np.maximum(1.0 - np.exp(-lam), 1e-9)
-        admin = self.model.public.admin_risk(self.model.population.admin_score[idx])
-        return expected_events(shifted(admin, self.model.truth.metric_shift(k)), kind)
+        return self._everyone_matched_counterfactual(k, kind)[idx]
 
     def expected_gains(
         self, idx: np.ndarray, hours: float | np.ndarray
@@ -173,7 +227,7 @@ class Operator(mesa.Agent):
         measured = np.zeros(idx.size)
         avoided_primary = np.zeros(idx.size)
         for k, metric in enumerate(self.model.config.outcome_metrics):
-            p_k = shifted(p_hat, self.model.truth.metric_shift(k))
+            p_k = self._everyone_metric_risk(k)[idx]  # p_hat moved to metric k's rate
             treated = expected_events(shifted(p_k, -metric.effect_scale * base_shift), metric.kind)
             avoided = expected_events(p_k, metric.kind) - treated
             if k == 0:
@@ -356,8 +410,9 @@ class Operator(mesa.Agent):
     def _hour_values(self, clients: np.ndarray, p_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Value amplitude A and rate c of each client's V(h) = A (1 - exp(-c h)).
 
-        A linearises each metric's response to service at the client's believed risk: what a
-        full dose is worth in payments (by metric weight and price tier) and in mission.
+        A linearises each metric's response to service at the client's believed risk (`p_hat`,
+        `believed_risk(clients)`): what a full dose is worth in payments (by metric weight and
+        price tier) and in mission.
         """
         sc = self.model.config
         w = self.mission_weight
@@ -366,7 +421,7 @@ class Operator(mesa.Agent):
         )
         paid_slope = np.zeros(clients.size)
         for k, metric in enumerate(sc.outcome_metrics):
-            p_k = shifted(p_hat, self.model.truth.metric_shift(k))
+            p_k = self._everyone_metric_risk(k)[clients]  # p_hat moved to metric k's rate
             paid_slope += metric.weight * metric.effect_scale * events_slope(p_k, metric.kind)
         primary = sc.outcome_metrics[0]
         need = p_hat / self.model.baseline_mean
@@ -412,9 +467,9 @@ class Operator(mesa.Agent):
         # none, rather than inf hours that the monthly rescaling would turn into 0/0 = NaN.
         worth = np.isfinite(levels)
         level = np.where(worth, levels, 0.0)
-        plans = np.where(
-            worth[:, None], np.maximum(log_top[None, :] - level[:, None], 0.0) / rate[None, :], 0.0
-        )
+        plans = np.maximum(log_top[None, :] - level[:, None], 0.0) / rate[None, :]
+        if not worth.all():
+            plans[~worth] = 0.0
         value = (amplitude[None, :] * (1.0 - np.exp(-rate[None, :] * plans))).sum(axis=1)
         total = value / months + clients * (wellbeing - fine)
         best = int(np.argmax(total))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from cislab.model.evidence import Evidence, measured_mean
 from cislab.model.schema import Evaluation
-from scipy.stats import norm
+from scipy.special import ndtr  # the normal CDF, without importing scipy.stats
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def pass_probability(effect: float, se: float, threshold: float) -> float:
     """Chance a measured effect around `effect` with standard error `se` reaches `threshold`."""
     if se <= 0:
         return 1.0 if effect >= threshold else 0.0
-    return float(norm.cdf((effect - threshold) / se))
+    return float(ndtr((effect - threshold) / se))
 
 
 def discount(months: float, horizon_months: float) -> float:

@@ -30,7 +30,8 @@ person (Mesa agent, arrays, output tables); 34 B per person and network tie; 75 
 the comparison pool; 270 B per link between territories; 50 B per territory-month after the
 contract. The estimate lies between 2% below and 32% above the measured peak; `SAFETY` adds 25%.
 Time is a coarse guide, shown by `cislab validate` and never a reason to refuse: on the
-reference machine (2 shared cores) about 5 µs per person to build, 35 ns per person-month, 4 µs
+reference machine (2 shared cores) about 1.2 µs per person to build (Beneficiary agents are
+created in bulk; benchmarks/results-scale.md), 35 ns per person-month, 4 µs
 per territory link and 3.5 µs per territory-month — two to three times that when the cores are
 busy.
 """
@@ -55,7 +56,7 @@ TERRITORY_MONTH_BYTES = 50
 SAFETY = 1.25
 
 BASE_SECONDS = 0.05
-BUILD_SECONDS_PER_PERSON = 5e-6
+BUILD_SECONDS_PER_PERSON = 1.2e-6
 SECONDS_PER_PERSON_MONTH = 3.5e-8
 SECONDS_PER_LINK = 4e-6
 SECONDS_PER_TERRITORY_MONTH = 3.5e-6

@@ -100,9 +100,7 @@ class CISModel(mesa.Model):
                 "economy": 0.0,
             }
         )
-        self.people = list(
-            Beneficiary.create_agents(self, sc.population.size, np.arange(sc.population.size))
-        )
+        self.people = Beneficiary.create_population(self, sc.population.size)
         self.contract = ContractState(sc)
         self.referral_flow = ReferralFlow(sc, self.seed, sc.population.size)
         self.operator = Operator(self)

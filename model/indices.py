@@ -43,27 +43,24 @@ def gaming_index(quality_hours: float, client_months: float, standard: float) ->
 # `_month` suffix.
 
 
-def hours_per_month(model: CISModel, last_month: int) -> tuple[np.ndarray, np.ndarray]:
-    """Who was ever enrolled, and their metric hours per month in service up to `last_month`."""
+def run_parking_index(model: CISModel, last_month: int) -> float:
+    """Parking over everyone served so far, by metric hours per month in service up to
+    `last_month` (computed for the enrolled alone: the time series asks every month)."""
     pop = model.population
-    enrolled = pop.enrol_month >= 0
-    months_served = np.where(
-        enrolled,
-        np.where(pop.exit_month >= 0, pop.exit_month, last_month) - pop.enrol_month + 1,
-        0,
+    enrolled = np.flatnonzero(pop.enrol_month >= 0)
+    if enrolled.size == 0:
+        return 0.0
+    exit_month = pop.exit_month[enrolled]
+    months_served = (
+        np.where(exit_month >= 0, exit_month, last_month) - pop.enrol_month[enrolled] + 1
     )
     per_month = np.divide(
-        pop.hours_metric, months_served, out=np.zeros(pop.size), where=months_served > 0
+        pop.hours_metric[enrolled],
+        months_served,
+        out=np.zeros(enrolled.size),
+        where=months_served > 0,
     )
-    return enrolled, per_month
-
-
-def run_parking_index(model: CISModel, last_month: int) -> float:
-    """Parking over everyone served so far, by hours per month in service."""
-    enrolled, per_month = hours_per_month(model, last_month)
-    if not enrolled.any():
-        return 0.0
-    return parking_index(model.population.risk[enrolled], per_month[enrolled])
+    return parking_index(pop.risk[enrolled], per_month)
 
 
 def run_gaming_index(model: CISModel) -> float:

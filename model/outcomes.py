@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 from cislab.model.schema import Metric
-from scipy.stats import poisson
 
 
 def service_shift(
@@ -29,6 +28,8 @@ def events(prob: np.ndarray, uniform: np.ndarray, metric: Metric) -> np.ndarray:
     if metric == Metric.binary:
         return (uniform > 1.0 - prob).astype(np.float64)
     rate = -np.log1p(-np.clip(prob, 0.0, 1.0 - 1e-12))
+    from scipy.stats import poisson  # only frequency metrics need it; scipy.stats is slow to import
+
     return poisson.ppf(uniform, rate)
 
 
@@ -52,4 +53,6 @@ def prior_events(prob: np.ndarray, uniform: np.ndarray, metric: Metric) -> np.nd
         return np.ones_like(prob)
     rate = -np.log1p(-np.clip(prob, 0.0, 1.0 - 1e-12))
     p0 = np.exp(-rate)
+    from scipy.stats import poisson
+
     return poisson.ppf(p0 + uniform * (1.0 - p0), rate)

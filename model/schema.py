@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Money = Annotated[float, Field(ge=0.0)]
@@ -1695,9 +1695,31 @@ class Scenario(Strict):
             )
         return self
 
+    # The last `outcome_metrics` built, with the fields they were built from: the model asks
+    # for them hundreds of times a run, and building them copies pydantic models.
+    _outcome_metrics: tuple[tuple, list[OutcomeMetric]] | None = PrivateAttr(default=None)
+
     @property
     def outcome_metrics(self) -> list[OutcomeMetric]:
-        """The paid metrics with every inherited field filled in; the first is primary."""
+        """The paid metrics with every inherited field filled in; the first is primary.
+
+        Built again whenever a field they inherit from has changed (the game changes terms
+        mid-run); the metric objects are shared between calls, so read them, never assign."""
+        c = self.contract
+        key = (
+            c.metric,
+            c.evaluation,
+            c.threshold,
+            c.threshold_kind,
+            self.population.baseline_rate,
+            [tuple(m.__dict__.items()) for m in c.metrics],
+        )
+        cached = self._outcome_metrics
+        if cached is None or cached[0] != key:
+            self._outcome_metrics = cached = (key, self._build_outcome_metrics())
+        return list(cached[1])
+
+    def _build_outcome_metrics(self) -> list[OutcomeMetric]:
         c = self.contract
         declared = c.metrics or [OutcomeMetric(name="primary", kind=c.metric)]
         return [

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from cislab.model.schema import Contract, PriceRule, ThresholdKind
-from scipy.special import expit
-from scipy.stats import norm
+from scipy.special import expit, ndtri  # ndtri = norm.ppf, without importing scipy.stats
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class PublicStats:
     def band_edges(self, bands: int) -> np.ndarray:
         """Risk-band edges on the administrative score (equal shares of the population)."""
         sd = math.sqrt(self.logit_var + self.admin_var)
-        return self.logit_mean + sd * norm.ppf(np.arange(1, bands) / bands)
+        return self.logit_mean + sd * ndtri(np.arange(1, bands) / bands)
 
 
 def price_multipliers(
