@@ -31,7 +31,13 @@ const el = (tag, attrs = {}, ...kids) => {
 };
 
 function t(key, values = {}) {
-  let text = cislab.t[cislab.lang][key] ?? cislab.t.en[key] ?? key;
+  // Singular where the language says so (CLDR rules: French 0 and 1, English 1): `key.one`.
+  const count = values.n ?? values.years;
+  const table = cislab.t[cislab.lang];
+  if (Number.isInteger(count) && new Intl.PluralRules(cislab.lang).select(count) === "one") {
+    key = table[`${key}.one`] !== undefined ? `${key}.one` : key;
+  }
+  let text = table[key] ?? cislab.t.en[key] ?? key;
   for (const [k, v] of Object.entries(values)) text = text.replaceAll(`{${k}}`, String(v));
   return text;
 }
