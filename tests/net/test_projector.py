@@ -65,7 +65,7 @@ def test_lobby_play_and_debrief_on_the_projector(hosted):
     hub.handle(2, {"type": "predict", "answers": {"creaming": "no", "note": "ça ira"}})
     frames(h)
     lobby_text = app.stack.top.ui["teams"].html_text
-    assert "2 device(s), 2 online" in lobby_text and "predictions sent" in lobby_text
+    assert "2 devices, 2 online" in lobby_text and "predictions sent" in lobby_text
     assert "no team: the model will play it" in lobby_text  # the investor
     shoot(h, "projector_lobby_en")
     app.set_language("fr")
