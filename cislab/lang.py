@@ -188,6 +188,8 @@ def scientific(value: object) -> str:
     """A residue such as the ledger's imbalance (1,2E-10), which plain decimals would show as 0."""
     if missing(value):
         return NA
+    if float(value) == 0.0:
+        return "0"  # exactly balanced: nothing to show in scientific notation
     return _signed(format_scientific(float(value), "0.0E0", locale=_locale()), 0.0, False)  # type: ignore[arg-type]
 
 
