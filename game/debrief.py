@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from cislab.game import predictions as teams
+from cislab.game.predictions import CREAMING_SIGN
 from cislab.model.api import RunResult
 
 FULL_IMPACT = 0.30  # a 30% fall in adverse outcomes among those counted scores 100
 CREAMING_WORST = 0.15  # creaming index at which the equity score loses its creaming half
 PARKING_WORST = 0.50
 VFM_FULL = 2.0  # public savings twice the public cost scores 100
-CREAMING_SIGN = 0.03
 PARKING_SIGN = 0.15
 PARKING_RUN = 3  # months in a row
 GAMING_SIGN = 0.25
@@ -149,42 +150,15 @@ def incidents(result: RunResult) -> list[Incident]:
     after = result.model.after
     share = _num(s.get("scaled_on_inflated_evidence"))
     if after is not None and share:
-        first_month = min(d.month for d in after.decisions if d.inflated)
+        # the decisions as the summary counts them: judged on the truth of the contract each led
+        # to where it was measured (AfterContract.tables()["decisions"])
+        decided = after.tables()["decisions"]
+        first_month = int(decided.loc[decided["inflated"].astype(bool), "month"].min())
         found.append(Incident("inflated", first_month, share))
     return sorted(found, key=lambda inc: inc.month)
 
 
-PREDICTIONS = ("creaming", "measured_above_true", "money_back", "payments_share")
-
-
-def actual_answers(result: RunResult) -> dict[str, Any]:
-    """The answers to the prediction questions, read from the run."""
-    s = result.summary
-    max_payment = result.model.config.contract.max_payment
-    return {
-        "creaming": "yes" if (_num(s.get("creaming_index")) or 0.0) > CREAMING_SIGN else "no",
-        "measured_above_true": "yes"
-        if (_num(s.get("measured_effect")) or 0.0) > (_num(s.get("true_effect")) or 0.0)
-        else "no",
-        "money_back": "yes" if (_num(s.get("investor_multiple")) or 0.0) >= 1.0 else "no",
-        "payments_share": (_num(s.get("outcome_payments")) or 0.0) / max_payment
-        if max_payment > 0
-        else 0.0,
-    }
-
-
-def compare_predictions(predictions: dict[str, Any], result: RunResult) -> list[dict[str, Any]]:
-    actual = actual_answers(result)
-    rows = []
-    for key in PREDICTIONS:
-        guess = predictions.get(key)
-        truth = actual[key]
-        if key == "payments_share":
-            right = guess is not None and abs(float(guess) - truth) <= 0.15
-        else:
-            right = guess == truth
-        rows.append({"question": key, "predicted": guess, "actual": truth, "right": right})
-    return rows
+actual_answers = teams.actual_answers  # the answers to the prediction sheets' questions
 
 
 def export_tables(
@@ -211,9 +185,17 @@ def export_tables(
     )
     rows(
         "predictions",
-        ["question", "predicted", "actual", "right"],
-        [list(r.values()) for r in compare_predictions(predictions, result)]
-        + [["note", predictions.get("note", ""), "", ""]],
+        ["team", "question", "predicted", "actual", "right"],
+        [
+            [t["team"], r["question"], r["predicted"], r["actual"], r["right"]]
+            for t in teams.team_scores(predictions, result)
+            for r in t["rows"]
+        ]
+        + [
+            [t["team"], "note", t["note"], "", ""]
+            for t in teams.team_scores(predictions, result)
+            if t["note"]
+        ],
     )
     rows(
         "decisions",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cislab.game import announcements, decisions
+from cislab.game import announcements, decisions, predictions
 from cislab.game.decisions import ROLES
 from cislab.game.events import apply_event, draw_event
 from cislab.game.levers import (
@@ -62,7 +62,10 @@ class Session:
         self.terms: dict[str, Any] = values_from(self.base, CONTRACT_LEVERS)
         self.horizon_years = game_horizon(self.base)
         self.negotiation: Negotiation | None = None
-        self.predictions: dict[str, Any] = {}
+        # Each team's prediction sheet (game.predictions), blank until the team fills it in.
+        self.predictions: dict[str, dict[str, Any]] = {
+            t: predictions.blank() for t in predictions.TEAMS
+        }
         self.model: CISModel | None = None
         self.turn = 0
         self.turn_start = 0

@@ -3,6 +3,7 @@ the debrief (scores, perverse incentives and when, predictions against results, 
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from pathlib import Path
@@ -10,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import debrief, fmt, headlines, payer
-from cislab.game.i18n import tr
+from cislab.game import debrief, fmt, headlines, payer, predictions
+from cislab.game.i18n import language, tr
 from cislab.game.scenes.base import Rect, Scene
 from cislab.game.scenes.registry import make
 from cislab.game.widgets import charts, territory_map, text
@@ -391,6 +392,24 @@ class AfterScene(Scene):
         )
 
 
+def team_name(team: str, base) -> str:
+    """A team by its role's name in this case (the payer's own name), or the whole room."""
+    return tr("team.room") if team == predictions.ROOM else payer.role_name(team, base)
+
+
+def answer_text(key: str, value) -> str:
+    """An answer as the room reads it: "yes" / "no", a share in %, "—" for none."""
+    if value is None:
+        return tr("predict.blank")
+    if key == "payments_share":
+        return fmt.pct(float(value))
+    return tr(f"ui.{value}")
+
+
+def _colon() -> str:
+    return "\u202f: " if language() == "fr" else ": "
+
+
 def export_stem(case: str, when: datetime | None = None) -> str:
     """The name of an export folder: local time to the minute, then the case's name."""
     when = when or datetime.now()
@@ -408,7 +427,7 @@ class DebriefScene(Scene):
         self.result = self.session.result()
         self.scores = debrief.scores(self.result)
         self.incidents = debrief.incidents(self.result)
-        self.predictions = debrief.compare_predictions(self.session.predictions, self.result)
+        self.teams = predictions.team_scores(self.session.predictions, self.result)
         self.exported: Path | None = None
 
     def build_ui(self) -> None:
@@ -448,32 +467,56 @@ class DebriefScene(Scene):
         lines.append(f"<i>{tr('debrief.index_meanings')}</i>")
         return "<br>".join(lines)
 
+    def team_name(self, team: str) -> str:
+        return team_name(team, self.session.base)
+
     def _predictions_html(self) -> str:
+        """Each question's result, then what each team said and whether it was right; then the
+        teams side by side (right answers out of those given) and their notes."""
         lines = [f"<b>{tr('debrief.predictions')}</b>"]
-        if not self.session.predictions:
+        if not self.teams:
             lines.append(tr("debrief.no_prediction"))
             return "<br>".join(lines)
-        for row in self.predictions:
-            key = row["question"]
-            if key == "payments_share":
-                guess = fmt.pct(row["predicted"]) if row["predicted"] is not None else "—"
-                actual = fmt.pct(row["actual"])
-            else:
-                guess, actual = tr(f"ui.{row['predicted']}"), tr(f"ui.{row['actual']}")
-            mark = tr("debrief.right") if row["right"] else tr("debrief.wrong")
+        for i, key in enumerate(predictions.QUESTIONS):
+            actual = answer_text(key, self.teams[0]["rows"][i]["actual"])
+            said = []
+            for t in self.teams:
+                row = t["rows"][i]
+                if row["right"] is None:
+                    verdict = tr("debrief.blank")
+                else:
+                    mark = tr("debrief.right") if row["right"] else tr("debrief.wrong")
+                    verdict = tr(
+                        "debrief.team_said", said=answer_text(key, row["predicted"]), mark=mark
+                    )
+                said.append(tr("debrief.team_answer", team=self.team_name(t["team"]), said=verdict))
             lines.append(
-                tr(
-                    "debrief.prediction_row",
-                    q=tr(f"predict.short.{key}"),
-                    guess=guess,
-                    actual=actual,
-                    mark=mark,
-                )
+                tr("debrief.question_result", q=tr(f"predict.short.{key}"), actual=actual)
+                + " "
+                + " · ".join(said)
             )
-        note = self.session.predictions.get("note")
-        if note:
-            lines.append(f"<i>« {note} »</i>" if self.app.lang == "fr" else f"<i>“{note}”</i>")
+        lines.append(f"<b>{tr('debrief.team_scores')}</b> " + self._team_ranking())
+        for t in self.teams:
+            if t["note"]:
+                note = html.escape(t["note"])  # typed by the room: never markup
+                quoted = f"« {note} »" if self.app.lang == "fr" else f"“{note}”"
+                lines.append(f"<i>{self.team_name(t['team'])}{_colon()}{quoted}</i>")
         return "<br>".join(lines)
+
+    def _team_ranking(self) -> str:
+        """ "Investor 3/4 (closest), Operator 2/3, State 1/4": right answers of those given."""
+        parts = []
+        for t in sorted(self.teams, key=lambda t: (-t["right"], t["answered"])):
+            part = tr(
+                "debrief.team_score",
+                team=self.team_name(t["team"]),
+                right=t["right"],
+                answered=t["answered"],
+            )
+            if t["best"]:
+                part += " " + tr("debrief.closest")
+            parts.append(part)
+        return ", ".join(parts)
 
     def draw(self, surface: pygame.Surface) -> None:
         rows = [(tr(f"score.{d}"), self.scores[d], self._no_score(d)) for d in debrief.DIMENSIONS]
