@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,45 +162,59 @@ def incidents(result: RunResult) -> list[Incident]:
 actual_answers = teams.actual_answers  # the answers to the prediction sheets' questions
 
 
+WRAP_UP = {  # the wrap-up tables and their columns (ids: the data/ twins' stable headers)
+    "summary": ("indicator", "value"),
+    "scores": ("dimension", "score"),
+    "incidents": ("kind", "month", "value"),
+    "predictions": ("team", "question", "predicted", "actual", "right"),
+    "decisions": ("month", "turn", "kind", "role", "details"),
+}
+
+
 def export_tables(
-    out: Path, result: RunResult, predictions: dict[str, Any], log: list[dict[str, Any]]
+    out: Path,
+    result: RunResult,
+    predictions: dict[str, dict[str, Any]],
+    log: list[dict[str, Any]],
+    header: Callable[[str], str] | None = None,
 ) -> list[Path]:
-    """CSV files for the wrap-up: summary, scores, incidents, predictions, decisions, tables."""
+    """CSV files for the wrap-up: summary, scores, incidents, predictions, decisions, tables.
+
+    Why two headers: a room reads the wrap-up tables in its language, so their headers are
+    `header(column)` (the session's translation); a script needs names that never change, so a
+    twin of each with the column ids is written in `data/`, beside the model's own tables
+    (time series, ledger, cohorts, territories…), whose columns are the data dictionary's ids.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    data = out / "data"
+    data.mkdir(exist_ok=True)
     written = []
+    shown = header or (lambda column: column)
 
-    def rows(name: str, header: list[str], data: list[list[Any]]) -> None:
-        path = out / f"{name}.csv"
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(data)
-        written.append(path)
+    def rows(name: str, body: list[list[Any]]) -> None:
+        for folder, head in ((out, [shown(c) for c in WRAP_UP[name]]), (data, WRAP_UP[name])):
+            path = folder / f"{name}.csv"
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(head)
+                writer.writerows(body)
+            written.append(path)
 
-    rows("summary", ["indicator", "value"], [[k, v] for k, v in result.summary.items()])
-    rows("scores", ["dimension", "score"], [[k, v] for k, v in scores(result).items()])
-    rows(
-        "incidents",
-        ["kind", "month", "value"],
-        [[i.kind, i.month, i.value] for i in incidents(result)],
-    )
+    rows("summary", [[k, v] for k, v in result.summary.items()])
+    rows("scores", [[k, v] for k, v in scores(result).items()])
+    rows("incidents", [[i.kind, i.month, i.value] for i in incidents(result)])
+    judged = teams.team_scores(predictions, result)
     rows(
         "predictions",
-        ["team", "question", "predicted", "actual", "right"],
         [
             [t["team"], r["question"], r["predicted"], r["actual"], r["right"]]
-            for t in teams.team_scores(predictions, result)
+            for t in judged
             for r in t["rows"]
         ]
-        + [
-            [t["team"], "note", t["note"], "", ""]
-            for t in teams.team_scores(predictions, result)
-            if t["note"]
-        ],
+        + [[t["team"], "note", t["note"], "", ""] for t in judged if t["note"]],
     )
     rows(
         "decisions",
-        ["month", "turn", "kind", "role", "details"],
         [
             [e["month"], e["turn"], e["kind"], e["role"], json.dumps(_details(e), default=str)]
             for e in log
@@ -214,7 +229,7 @@ def export_tables(
             "next_contracts": tables["next_contracts"],
         }
     for name, frame in frames.items():
-        path = out / f"{name}.csv"
+        path = data / f"{name}.csv"
         frame.to_csv(path, index=False)
         written.append(path)
     return written

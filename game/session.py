@@ -79,6 +79,9 @@ class Session:
         self.signed_by_human = False
         self._undo: list[bytes] = []
         self.forks: list[tuple[int, bytes]] = []
+        # The branch left by the last return to a fork (its month, its snapshot): the debrief
+        # plays it on to the end and sets it beside this session's (in memory, like forks).
+        self.branches: list[tuple[int, bytes]] = []
         self._result: RunResult | None = None
 
     # ------------------------------------------------------------------ set-up
@@ -298,6 +301,7 @@ class Session:
         if not self.forks:
             raise SessionError("no fork to return to")
         month, snapshot = self.forks[-1]
+        self.branches = [(self._need_model().month, self._snapshot())]
         self._restore(snapshot)
         self._undo = [self._snapshot()]
         return month
@@ -307,6 +311,22 @@ class Session:
         if self._result is None:
             self._result = collect(self._need_model())
         return self._result
+
+    def left_branch(self) -> tuple[int, RunResult] | None:
+        """The branch left by the last return to a fork, played on to its end with the decisions
+        in force when it was left (the model's roles keep deciding): the month it was left and
+        its result. None without one. Why played on: two branches are only comparable whole."""
+        if not self.branches:
+            return None
+        month, snapshot = self.branches[-1]
+        other = Session.__new__(Session)
+        other.__dict__.update(_undo=[], forks=[], branches=[], _result=None, lang=self.lang)
+        other._restore(snapshot)
+        for _ in range(100_000):  # a bound, never reached: each call runs months or ends
+            if other.finished:
+                break
+            other.run_turn()
+        return month, other.result()
 
     def _need_model(self) -> CISModel:
         if self.model is None:
@@ -326,7 +346,7 @@ class Session:
     # Undo and forks keep, in memory only, bytes this process made from its own objects (pickle
     # is 3× faster than deepcopy here, and a snapshot is taken every turn). They never reach a
     # file: a save is JSON replayed by `game.replay`, and nothing read from disk is unpickled.
-    _TRANSIENT = ("_undo", "forks", "_result", "lang")
+    _TRANSIENT = ("_undo", "forks", "branches", "_result", "lang")
 
     def _state(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import debrief, fmt, headlines, payer, predictions
-from cislab.game.i18n import language, tr
+from cislab.game import debrief, debrief_page, fmt, headlines, palette, payer, predictions
+from cislab.game.debrief_page import answer_text, quote_note, team_name
+from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
 from cislab.game.scenes.registry import make
 from cislab.game.widgets import charts, territory_map, text
@@ -392,24 +393,6 @@ class AfterScene(Scene):
         )
 
 
-def team_name(team: str, base) -> str:
-    """A team by its role's name in this case (the payer's own name), or the whole room."""
-    return tr("team.room") if team == predictions.ROOM else payer.role_name(team, base)
-
-
-def answer_text(key: str, value) -> str:
-    """An answer as the room reads it: "yes" / "no", a share in %, "—" for none."""
-    if value is None:
-        return tr("predict.blank")
-    if key == "payments_share":
-        return fmt.pct(float(value))
-    return tr(f"ui.{value}")
-
-
-def _colon() -> str:
-    return "\u202f: " if language() == "fr" else ": "
-
-
 def export_stem(case: str, when: datetime | None = None) -> str:
     """The name of an export folder: local time to the minute, then the case's name."""
     when = when or datetime.now()
@@ -429,6 +412,7 @@ class DebriefScene(Scene):
         self.incidents = debrief.incidents(self.result)
         self.teams = predictions.team_scores(self.session.predictions, self.result)
         self.exported: Path | None = None
+        self._branches: list[tuple[str, RunResult]] | None = None
 
     def build_ui(self) -> None:
         self.header(tr("debrief.title"), tr("debrief.subtitle"))
@@ -499,8 +483,7 @@ class DebriefScene(Scene):
         for t in self.teams:
             if t["note"]:
                 note = html.escape(t["note"])  # typed by the room: never markup
-                quoted = f"« {note} »" if self.app.lang == "fr" else f"“{note}”"
-                lines.append(f"<i>{self.team_name(t['team'])}{_colon()}{quoted}</i>")
+                lines.append(f"<i>{quote_note(self.team_name(t['team']), note)}</i>")
         return "<br>".join(lines)
 
     def _team_ranking(self) -> str:
@@ -604,13 +587,23 @@ class DebriefScene(Scene):
         return final
 
     def _fill(self, out: Path) -> None:
-        """Write the export's files into `out` (a temporary folder, renamed once complete)."""
-        debrief.export_tables(out, self.result, self.session.predictions, self.session.log)
-        pygame.image.save(self.app.canvas, str(out / "debrief.png"))
+        """Write the export's files into `out` (a temporary folder, renamed once complete): the
+        one-page debrief (PDF and PNG), the wrap-up tables with headers in the session's language
+        (their twins with stable column ids and the model's tables in `data/`), the charts."""
+        s = self.session
+        debrief.export_tables(
+            out, self.result, s.predictions, s.log, header=lambda c: tr(f"csv.{c}")
+        )
+        page = debrief_page.content(
+            s.base, self.result, s.predictions, self.branches(), seed=s.seed
+        )
+        debrief_page.write_pdf(page, out / "debrief.pdf")
+        debrief_page.write_png(page, out / "debrief.png")
+        (out / "README.txt").write_text(tr("export.readme") + "\n", encoding="utf-8")
         size = (900, 420)
         for name, index in (("effects", 0), ("indices", 1), ("money", 2)):
             surf = pygame.Surface(size)
-            surf.fill((20, 30, 42))
+            surf.fill(palette.current().background)
             rects = [Rect(-2000, 0, 10, 10)] * 3
             rects[index] = Rect(10, 10, size[0] - 20, size[1] - 20)
             self.draw_charts(surf, *rects)
@@ -618,10 +611,25 @@ class DebriefScene(Scene):
         after = AfterScene(self.app)
         if after.horizon > 0:
             surf = pygame.Surface(size)
-            surf.fill((20, 30, 42))
+            surf.fill(palette.current().background)
             hidden = Rect(-2000, 0, 10, 10)
             after.draw_curves(surf, Rect(10, 10, size[0] - 20, size[1] - 20), hidden, hidden)
             pygame.image.save(surf, str(out / "chart_adoption.png"))
+
+    def branches(self) -> list[tuple[str, RunResult]]:
+        """The fork's two branches, when the room returned to a fork: the one it left (played on
+        to its end) and this session's; else none (the page then has no comparison)."""
+        if self._branches is None:
+            left = self.session.left_branch()
+            self._branches = []
+            if left is not None:
+                month, other = left
+                fork = self.session.forks[-1][0] if self.session.forks else 0
+                self._branches = [
+                    (tr("page.branch_left", month=month, fork=fork), other),
+                    (tr("page.branch_this", fork=fork), self.result),
+                ]
+        return self._branches
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if event.type != pygame_gui.UI_BUTTON_PRESSED:

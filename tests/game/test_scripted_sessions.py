@@ -140,10 +140,10 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
     d.click("export")
     out = d.scene.exported  # a new folder inside the export folder
     assert out is not None and out.parent == app.export_dir
-    for name in ("summary.csv", "timeseries.csv", "predictions.csv", "decisions.csv"):
+    for name in ("summary.csv", "data/timeseries.csv", "predictions.csv", "decisions.csv"):
         assert (out / name).stat().st_size > 0
-    assert nonblank(out / "debrief.png")
-    assert (out / "territories.csv").stat().st_size > 0
+    assert nonblank(out / "debrief.png") and (out / "debrief.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (out / "data" / "territories.csv").stat().st_size > 0
     for name in ("chart_effects.png", "chart_indices.png", "chart_money.png", "chart_adoption.png"):
         assert nonblank(out / name, min_colours=15)
     assert "hard cases" in (out / "predictions.csv").read_text(encoding="utf-8")
