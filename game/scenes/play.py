@@ -21,7 +21,7 @@ from cislab.game.session import SessionError
 from cislab.game.widgets import charts, flows, text
 from cislab.game.widgets.field import BAD, GOOD, GREY, RING, PopulationField, risk_colour
 
-FIELD = Rect(16, 100, 648, 280)  # leaves two legend rows inside the panel in either language
+FIELD = Rect(16, 100, 648, 268)  # leaves two legend rows inside the panel in either language
 AUTO_RUN_DELAY = 0.6
 EFFECT_COLOURS = ((90, 220, 255), (240, 170, 60))
 INDEX_COLOURS = ((240, 120, 90), (200, 120, 240), (240, 210, 80))
@@ -551,7 +551,7 @@ class PlayScene(Scene):
         self.field.set_model(model)
         self.field.draw(surface)
         self._draw_marks(surface)
-        self._draw_legend(surface, FIELD.bottom + 42)
+        self._draw_legend(surface, FIELD.bottom + 48)
         ts = self._timeseries()
         n = model.config.contract_months
         charts.line_chart(
@@ -606,11 +606,11 @@ class PlayScene(Scene):
         rects = mark_labels([x for x, _, _ in marks], sizes, y - 2, FIELD.left, FIELD.right)
         for (_x, colour, key), rect in zip(marks, rects, strict=True):
             text.draw(surface, tr(key), rect.topleft, 13, colour)
-        text.draw(surface, tr("field.lower_risk"), (FIELD.left, FIELD.bottom + 24), 13, text.MUTED)
+        text.draw(surface, tr("field.lower_risk"), (FIELD.left, FIELD.bottom + 26), 13, text.MUTED)
         text.draw(
             surface,
             tr("field.higher_risk"),
-            (FIELD.right, FIELD.bottom + 24),
+            (FIELD.right, FIELD.bottom + 26),
             13,
             text.MUTED,
             anchor="topright",
@@ -660,7 +660,7 @@ class PlayScene(Scene):
         for key, icon in items:
             width = 30 + text.font(13).size(tr(key))[0]
             if x + width > FIELD.right:
-                x, y = 22, y + 20
+                x, y = 22, y + 22
             icon((x + 7, y + 10))
             r = text.draw(surface, tr(key), (x + 18, y + 1), 13, text.MUTED)
             x = r.right + 12

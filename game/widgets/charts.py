@@ -70,7 +70,7 @@ def line_chart(
         )
         r = text.draw(surface, label, (x + 20, legend_y), 16, text.MUTED)
         x = r.right + 14
-    top = legend_y + 28
+    top = legend_y + 36  # the top tick's label (centred on the line) clears the legend
     plot = pygame.Rect(inner.left + 70, top, inner.width - 74, inner.bottom - 22 - top)
     if plot.width < 20 or plot.height < 20:
         return
