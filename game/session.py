@@ -17,6 +17,8 @@ adoption, scale-up or stop across territories); the session plays it a year at a
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -245,26 +247,30 @@ class Session:
             pass
         self.close_turn()
 
-    def run_year(self) -> int:
-        """Play one year after the contract (the model decides everything); months run."""
+    def run_year(self, guard: Callable[[], AbstractContextManager] = nullcontext) -> int:
+        """Play one year after the contract (the model decides everything); months run.
+        `guard()` is held around each month (game.worker: the screen never draws half one)."""
         model = self._need_model()
         if self.live:
             raise SessionError("the contract is still running")
         while self.in_contract:  # a contract stopped early: its last payments first
-            self.step_month()
+            with guard():
+                self.step_month()
         start, months = model.month, 0
         while model.running and months < 12:
-            model.step()
+            with guard():
+                model.step()
             months += 1
         if months:
-            self._result = None
-            self._record("after_year", "world", {"year": self.years_after})
-            self._journal("after_year", month=start, months=months)
+            with guard():
+                self._result = None
+                self._record("after_year", "world", {"year": self.years_after})
+                self._journal("after_year", month=start, months=months)
         return months
 
-    def run_after(self) -> None:
+    def run_after(self, guard: Callable[[], AbstractContextManager] = nullcontext) -> None:
         """Play every remaining year after the contract."""
-        while self.run_year():
+        while self.run_year(guard):
             pass
 
     def close_turn(self) -> None:

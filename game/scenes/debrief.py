@@ -55,6 +55,7 @@ class AfterScene(Scene):
         self.model = self.session.model
         self.auto = False
         self.clock = 0.0
+        self.leaving = False
 
     # ------------------------------------------------------------------ state
     @property
@@ -205,16 +206,42 @@ class AfterScene(Scene):
 
     # ------------------------------------------------------------------ actions
     def play_year(self) -> None:
-        if self.years_left and self.session.run_year():
-            self.refresh()
+        """One more year, run by game.worker (a year is up to 12 × 170 ms of model)."""
+        if self.years_left and not self.app.worker.busy:
+            guard, session = self.app.worker.guard, self.session
+
+            def year() -> None:
+                session.run_year(guard)
+                with guard():
+                    session.result()  # what the screen reads next, made here, not in a frame
+
+            self.app.worker.start(year, self._year_done)
+
+    def _year_done(self) -> None:
+        self.refresh()
         if not self.years_left:
             self.auto = False
             self.rebuild()
 
     def to_debrief(self) -> None:
-        if self.horizon > 0:
-            self.session.run_after()  # the debrief scores the whole run
-        self.app.stack.replace(DebriefScene(self.app))
+        """The debrief scores the whole run: the years left are played first (by the worker,
+        with the results the debrief reads), then the debrief opens."""
+        if self.app.worker.busy:
+            return
+        guard, session = self.app.worker.guard, self.session
+
+        ready: dict = {}
+
+        def finish() -> None:
+            if self.horizon > 0:
+                session.run_after(guard)
+            with guard():
+                ready.update(DebriefScene.figures_of(session))
+
+        self.leaving = True
+        if "next" in self.ui:
+            self.ui["next"].disable()
+        self.app.worker.start(finish, lambda: self.app.stack.replace(DebriefScene(self.app, ready)))
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
@@ -404,15 +431,27 @@ class DebriefScene(Scene):
     name = "debrief"
     toast_bottom = 644  # above the buttons' row (650–698), never over them
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, ready: dict | None = None) -> None:
         super().__init__(app)
         self.session = app.session
-        self.result = self.session.result()
-        self.scores = debrief.scores(self.result)
-        self.incidents = debrief.incidents(self.result)
-        self.teams = predictions.team_scores(self.session.predictions, self.result)
+        figures = ready or self.figures_of(self.session)  # made by the worker when it can
+        self.result = figures["result"]
+        self.scores = figures["scores"]
+        self.incidents = figures["incidents"]
+        self.teams = figures["teams"]
         self.exported: Path | None = None
         self._branches: list[tuple[str, RunResult]] | None = None
+
+    @staticmethod
+    def figures_of(session) -> dict:
+        """What the debrief shows, read from the run (game.worker makes it off the frames)."""
+        result = session.result()
+        return {
+            "result": result,
+            "scores": debrief.scores(result),
+            "incidents": debrief.incidents(result),
+            "teams": predictions.team_scores(session.predictions, result),
+        }
 
     def build_ui(self) -> None:
         self.header(tr("debrief.title"), tr("debrief.subtitle"))

@@ -23,6 +23,7 @@ from cislab.game.widgets.field import BAD, GOOD, GREY, RING, PopulationField, ri
 
 FIELD = Rect(16, 100, 648, 268)  # leaves two legend rows inside the panel in either language
 AUTO_RUN_DELAY = 0.6
+JOB_MONTHS = 3  # months a job runs at full speed: a key waits for no more than these
 EFFECT_COLOURS = ((90, 220, 255), (240, 170, 60))
 INDEX_COLOURS = ((240, 120, 90), (200, 120, 240), (240, 210, 80))
 
@@ -48,6 +49,7 @@ class PlayScene(Scene):
         self._flows_key: tuple | None = None
         self._flows: dict = {}
         self.shots_taken: set[str] = set()
+        self._going = True
 
     # ------------------------------------------------------------------ state
     @property
@@ -439,31 +441,53 @@ class PlayScene(Scene):
             if self.wait >= AUTO_RUN_DELAY or self.app.speed == float("inf"):
                 self.wait, self.phase = 0.0, "run"
                 self.rebuild()
-        if self.phase != "run":
+        if self.phase != "run" or self.app.worker.busy:
             return
         speed = self.app.speed
-        steps = 10_000 if speed == float("inf") else 0
-        if not steps:
+        if speed == float("inf"):  # threaded: a few months a job; else the whole turn at once
+            steps = JOB_MONTHS if self.app.worker.threaded else 10_000
+        else:
             self.accum += dt * speed
             steps = int(self.accum)
             self.accum -= steps
+        if steps or s.winding_down:
+            self.app.worker.start(lambda: self._advance(steps), self._advanced)
+
+    def _advance(self, steps: int) -> None:
+        """The model's part of a frame's months (in game.worker's thread): each month under the
+        worker's lock; at the turn's end, the turn is closed there too (its undo snapshot)."""
+        s, guard = self.session, self.app.worker.guard
         going = True
         for _ in range(steps):
-            going = s.step_month()
+            with guard():
+                going = s.step_month()
             if not going:
                 break
         if s.winding_down:  # stopped early: nothing to decide, the last months run at once
-            while s.step_month():
-                pass
+            more = True
+            while more:
+                with guard():
+                    more = s.step_month()
             going = False
-        if steps and "status" in self.ui:
-            self.ui["status"].set_text(self._status())
         if not going:
-            self._end_turn()
+            with guard():
+                s.close_turn()
+        self._going = going
+
+    def _advanced(self) -> None:
+        """Back in the game's thread once the months have run: the status line, a turn's end."""
+        if "status" in self.ui:
+            self.ui["status"].set_text(self._status())
+        if not self._going:
+            self._turn_closed()
 
     def _end_turn(self) -> None:
+        self.session.close_turn()
+        self._turn_closed()
+
+    def _turn_closed(self) -> None:
+        """The turn just closed: on to the next one's seats, or to why the contract stopped."""
         s = self.session
-        s.close_turn()
         self.model = s.model
         if s.contract_over and self.model.terminated is not None:
             self.phase = "ended"  # the room reads why it stopped before moving on
