@@ -41,8 +41,8 @@ def main() -> None:
         tracemalloc.start()
     import numpy as np
     from cislab.game.app import SPEEDS, App
-    from cislab.game.scenes.registry import make
     from cislab.game.scenes.play import PlayScene
+    from cislab.game.scenes.registry import make
     from cislab.game.session import Session
 
     app = App(lang="en", window=(1280, 720), threaded=not args.sync)
