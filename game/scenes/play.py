@@ -580,8 +580,8 @@ class PlayScene(Scene):
         n = model.config.contract_months
         charts.line_chart(
             surface,
-            Rect(10, 478, 326, 234),
-            tr("chart.effects"),
+            Rect(10, 478, 250, 234),
+            tr("chart.effect_per_person"),  # the narrow panel's short title, with its unit
             [
                 (tr("chart.measured"), ts["measured_effect"], EFFECT_COLOURS[0]),
                 (tr("chart.true"), ts["true_effect"], EFFECT_COLOURS[1]),
@@ -591,18 +591,19 @@ class PlayScene(Scene):
             tr("chart.months"),
             no_data=tr("chart.no_data"),
         )
-        charts.line_chart(
+        charts.line_chart(  # each index says what it means, and parking what its sign means
             surface,
-            Rect(344, 478, 326, 234),
+            Rect(268, 478, 402, 234),
             tr("chart.indices"),
             [
-                (tr("chart.creaming"), ts["creaming_index"], INDEX_COLOURS[0]),
-                (tr("chart.parking"), ts["parking_index"], INDEX_COLOURS[1]),
-                (tr("chart.gaming"), ts["gaming_index"], INDEX_COLOURS[2]),
+                (tr("chart.meaning.creaming"), ts["creaming_index"], INDEX_COLOURS[0]),
+                (tr("chart.meaning.parking"), ts["parking_index"], INDEX_COLOURS[1]),
+                (tr("chart.meaning.gaming"), ts["gaming_index"], INDEX_COLOURS[2]),
             ],
             n,
             lambda v: fmt.num(v, 2),
             tr("chart.months"),
+            explain=True,
         )
         charts.panel(surface, Rect(680, 60, 584, 334))
         balances = {r: model.ledger.balance(r) for r in ROLES}

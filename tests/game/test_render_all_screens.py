@@ -27,6 +27,7 @@ def shot(d, name: str, found: list, lang: str) -> None:
     text.record(False)
     problems, smallest = check_screen(f"{lang}:{name}", scene, drawn, app.canvas)
     found.extend(problems)
+    found.extend(f"[{lang}:{name}] cut to fit: {cut!r}" for cut in text.CUT)
     SMALLEST[f"{lang}:{name}"] = smallest
     app.draw()
     out = ARTIFACTS / f"render-{lang}"
