@@ -86,7 +86,7 @@ class AfterScene(Scene):
     def build_ui(self) -> None:
         self.header(tr("after.title"), tr("after.subtitle"))
         # Without years to play, the evidence stands beside the message, at full height.
-        evidence = Rect(648, 440, 616, 198) if self.horizon > 0 else Rect(648, 88, 616, 550)
+        evidence = Rect(648, 500, 616, 138) if self.horizon > 0 else Rect(648, 88, 616, 550)
         self.textbox("evidence", evidence, self._evidence_html())
         if self.horizon > 0:
             self.button("year", Rect(16, 650, 250, 48), tr("after.next_year"), tip=tr("tip.year"))
@@ -292,9 +292,84 @@ class AfterScene(Scene):
             return
         self._draw_map(surface, Rect(16, 88, 616, 318))
         self._draw_figures(surface, Rect(16, 414, 616, 224))
-        self.draw_curves(
-            surface, Rect(648, 88, 616, 170), Rect(648, 264, 304, 168), Rect(960, 264, 304, 168)
+        self.draw_curves(surface, Rect(648, 88, 616, 150))  # people, money: in the figures
+        self._draw_contracts(surface, Rect(648, 244, 616, 250))
+
+    def contract_rows(self) -> list[dict]:
+        """The later contracts the model simulated (model.after's `next_contracts` table), the
+        latest first: where, what kind, which operator, how many enrolled, creaming, measured
+        against true effect. Kept per month: the table is built once, not every frame."""
+        month = self.model.month
+        if getattr(self, "_rows_month", None) != month:
+            table = self.model.after.tables()["next_contracts"]
+            rows = table.sort_values(["start", "contract"], ascending=False).to_dict("records")
+            self._rows, self._rows_month = rows, month
+        return self._rows
+
+    def _draw_contracts(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """Each later contract in a row, so the room sees creaming or inflated evidence come
+        back (or not) in another territory: flagged in the warning colour as in the debrief."""
+        rows = self.contract_rows()
+        inner = charts.panel(surface, rect, tr("after.contracts_title", n=len(rows)))
+        cols = (
+            ("territory", 90),
+            ("kind", 118),
+            ("operator", 112),
+            ("enrolled", 72),
+            ("creaming", 88),
+            ("measured", 66),
+            ("true", 54),
         )
+        x = inner.left
+        for key, w in cols:
+            text.draw(
+                surface, tr(f"after.col.{key}"), (x, inner.top), 16, bold=True, max_width=w - 6
+            )
+            x += w
+        if not rows:
+            note = Rect(inner.left, inner.top + 26, inner.width, inner.height - 26)
+            text.draw_wrapped(surface, tr("after.no_contract_yet"), note, 16, text.MUTED)
+            return
+        step = 22
+        note = tr(
+            "after.flag_note",
+            creaming=fmt.num(debrief.CREAMING_SIGN, 2),
+            gap=fmt.pct(debrief.BIAS_SIGN),
+        )
+        text.draw(
+            surface, note, (inner.left, inner.bottom - 21), 16, text.WARN, max_width=inner.width
+        )
+        fit = (inner.height - 24 - 22) // step
+        shown = rows[: fit - 1] if len(rows) > fit else rows
+        y = inner.top + 24
+        for row in shown:
+            cream = row.get("creaming_index")
+            measured, true = row.get("measured_effect"), row.get("true_effect")
+            inflated = (
+                measured is not None
+                and true is not None
+                and abs(measured - true) > debrief.BIAS_SIGN * max(abs(true), 0.02)
+            )
+            cells = [
+                (tr("after.territory", n=row["territory"]), None),
+                (tr(f"after.kind.{row['kind']}"), None),
+                (tr(f"after.operator.{row['operator']}"), None),
+                (fmt.num(row.get("enrolled"), 0), None),
+                (
+                    fmt.num(cream, 3, signed=True),
+                    text.WARN if cream is not None and cream > debrief.CREAMING_SIGN else None,
+                ),
+                (fmt.num(measured, 3), text.WARN if inflated else None),
+                (fmt.num(true, 3), None),
+            ]
+            x = inner.left
+            for (value, colour), (_key, w) in zip(cells, cols, strict=True):
+                text.draw(surface, value, (x, y), 16, colour, max_width=w - 6)
+                x += w
+            y += step
+        if len(shown) < len(rows):
+            more = tr("after.more_contracts", n=len(rows) - len(shown))
+            text.draw(surface, more, (inner.left, y), 16, text.MUTED, max_width=inner.width)
 
     def _draw_no_horizon(self, surface: pygame.Surface) -> None:
         inner = charts.panel(surface, Rect(16, 88, 616, 550), tr("after.reported"))
@@ -365,7 +440,9 @@ class AfterScene(Scene):
         ts = self.result.timeseries
         return {c: ts[c].to_numpy(dtype=float) for c in AFTER_COLUMNS if c in ts}
 
-    def draw_curves(self, surface, r1, r2, r3) -> None:
+    def draw_curves(self, surface, r1, r2=None, r3=None) -> None:
+        """The adoption curve in `r1`; people and places in `r2`, money after in `r3` (each
+        skipped when None)."""
         col = self.curves()
         cur = self.currency
         n = int(self.model.run_months)
@@ -391,6 +468,8 @@ class AfterScene(Scene):
             marker_x=end,
             x_ends=ends,
         )
+        if r2 is None or r3 is None:
+            return
         charts.line_chart(
             surface,
             r2,
@@ -651,8 +730,7 @@ class DebriefScene(Scene):
         if after.horizon > 0:
             surf = pygame.Surface(size)
             surf.fill(palette.current().background)
-            hidden = Rect(-2000, 0, 10, 10)
-            after.draw_curves(surf, Rect(10, 10, size[0] - 20, size[1] - 20), hidden, hidden)
+            after.draw_curves(surf, Rect(10, 10, size[0] - 20, size[1] - 20))
             pygame.image.save(surf, str(out / "chart_adoption.png"))
 
     def branches(self) -> list[tuple[str, RunResult]]:
