@@ -114,12 +114,16 @@ class ContractScene(Scene):
     def _history_html(self) -> str:
         lines = []
         for role, action, terms in self.neg.history:
-            changes = ", ".join(
-                f"{tr(_lever(p).label_key)} {lever_rows.show(_lever(p), v, self.currency)}"
+            changes = " · ".join(  # "Qui sélectionne : l'opérateur choisit · Prix : 15 k€"
+                tr(
+                    "neg.change",
+                    lever=tr(_lever(p).label_key),
+                    value=lever_rows.show(_lever(p), v, self.currency),
+                )
                 for p, v in terms.items()
             )
-            line = f"<b>{payer.role_name(role, self.session.base)}</b> — {tr(f'neg.did.{action}')}"
-            lines.append(f"{line}: {changes}" if changes else line)
+            line = f"<b>{payer.role_name(role, self.session.base)}</b> {tr(f'neg.did.{action}')}"
+            lines.append(tr("neg.changes", line=line, changes=changes) if changes else line)
         if self.neg.stage == "state_reply" and self.neg.pending:
             lines.append(f"<i>{tr('neg.pending')}</i>")
         human_investor = self.session.is_human("investor")

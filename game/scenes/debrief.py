@@ -302,7 +302,11 @@ class AfterScene(Scene):
         month = self.model.month
         if getattr(self, "_rows_month", None) != month:
             table = self.model.after.tables()["next_contracts"]
-            rows = table.sort_values(["start", "contract"], ascending=False).to_dict("records")
+            rows = (  # no contract yet: a table without columns
+                table.sort_values(["start", "contract"], ascending=False).to_dict("records")
+                if len(table)
+                else []
+            )
             self._rows, self._rows_month = rows, month
         return self._rows
 
