@@ -11,7 +11,16 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import debrief, debrief_page, fmt, headlines, palette, payer, predictions
+from cislab.game import (
+    debrief,
+    debrief_page,
+    fmt,
+    headlines,
+    palette,
+    payer,
+    predictions,
+    worker,
+)
 from cislab.game.debrief_page import answer_text, quote_note, team_name
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
@@ -56,6 +65,10 @@ class AfterScene(Scene):
         self.auto = False
         self.clock = 0.0
         self.leaving = False
+
+    def startup(self) -> None:
+        worker.settle_memory()  # no full collection of the model's objects mid-year
+        super().startup()
 
     # ------------------------------------------------------------------ state
     @property

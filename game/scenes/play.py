@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import decisions, fmt, headlines, palette, payer
+from cislab.game import decisions, fmt, headlines, palette, payer, worker
 from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
@@ -66,6 +66,10 @@ class PlayScene(Scene):
     @property
     def currency(self) -> str:
         return self.session.base.meta.currency
+
+    def startup(self) -> None:
+        worker.settle_memory()  # no full collection of the model's objects mid-turn
+        super().startup()
 
     def resume(self) -> None:
         self.model = self.session.model  # undo, fork or load may have replaced it
