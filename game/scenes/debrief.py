@@ -535,6 +535,7 @@ class DebriefScene(Scene):
         self.scores = figures["scores"]
         self.incidents = figures["incidents"]
         self.teams = figures["teams"]
+        self._left = figures["left"]
         self.exported: Path | None = None
         self._branches: list[tuple[str, RunResult]] | None = None
 
@@ -547,6 +548,7 @@ class DebriefScene(Scene):
             "scores": debrief.scores(result),
             "incidents": debrief.incidents(result),
             "teams": predictions.team_scores(session.predictions, result),
+            "left": session.left_branch(),  # the fork's other branch, played on (or None)
         }
 
     def build_ui(self) -> None:
@@ -754,7 +756,7 @@ class DebriefScene(Scene):
         """The fork's two branches, when the room returned to a fork: the one it left (played on
         to its end) and this session's; else none (the page then has no comparison)."""
         if self._branches is None:
-            left = self.session.left_branch()
+            left = self._left  # played on by game.worker before the debrief opened
             self._branches = []
             if left is not None:
                 month, other = left
