@@ -22,6 +22,7 @@ from cislab.game.savefile import SaveError
 from cislab.game.scenes.registry import make
 from cislab.game.session import Session
 from cislab.game.stack import SceneStack
+from cislab.game.worker import Worker
 from cislab.model.scenarios import ScenarioError, load_scenario
 
 CANVAS = (1280, 720)
@@ -66,6 +67,7 @@ class App:
         workshop: int | None = None,
         second_case: str | None = None,
         theme: str = "dark",
+        threaded: bool | None = None,
     ) -> None:
         pygame.init()
         from cislab.game.widgets import text
@@ -110,6 +112,9 @@ class App:
         self.case_index = 0
         self.phase_seconds: dict[tuple[int, str], float] = {}
         self.session_seconds = 0.0
+        # The model runs beside the frames (game.worker); autoplay counts frames: at once.
+        self.worker = Worker(threaded=not autoplay if threaded is None else threaded)
+        self._scene_layer: pygame.Surface | None = None
         self.stack.push(make("title", self))
 
     # ------------------------------------------------------------------ facilities for scenes
@@ -258,6 +263,8 @@ class App:
             if (w, h) != self.window.get_size():
                 self.window = pygame.display.set_mode((w, h), pygame.RESIZABLE)
             return
+        if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            self.worker.wait()  # a move waits for the month under way (a job is a few months)
         if event.type == pygame.KEYDOWN and self._global_key(event):
             return
         if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION) and (
@@ -330,6 +337,11 @@ class App:
             self.running = False
             return
         self._tick_clock(top, dt)
+        self.worker.poll()
+        top = self.stack.top
+        if top is None:
+            self.running = False
+            return
         self.manager.update(dt)
         top.update(dt)
         self.draw()
@@ -338,9 +350,19 @@ class App:
         self._autoplay_tick(top)
 
     def draw(self) -> None:
-        self.canvas.fill(palette.current().background)
-        for scene in self.stack.visible():
-            scene.draw(self.canvas)
+        """Scenes, then widgets, clock and toast. While the model is in the middle of a month
+        (game.worker), the scenes are shown as last drawn: never half a month, never a wait."""
+        if self.worker.lock.acquire(blocking=False):
+            try:
+                self.canvas.fill(palette.current().background)
+                for scene in self.stack.visible():
+                    scene.draw(self.canvas)
+                if self.worker.threaded:
+                    self._scene_layer = self.canvas.copy()
+            finally:
+                self.worker.lock.release()
+        elif self._scene_layer is not None:
+            self.canvas.blit(self._scene_layer, (0, 0))
         self.manager.draw_ui(self.canvas)
         self._draw_clock()
         self._draw_toast()

@@ -12,18 +12,20 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from cislab.game import predictions as teams
+from cislab.game.predictions import CREAMING_SIGN
 from cislab.model.api import RunResult
 
 FULL_IMPACT = 0.30  # a 30% fall in adverse outcomes among those counted scores 100
 CREAMING_WORST = 0.15  # creaming index at which the equity score loses its creaming half
 PARKING_WORST = 0.50
 VFM_FULL = 2.0  # public savings twice the public cost scores 100
-CREAMING_SIGN = 0.03
 PARKING_SIGN = 0.15
 PARKING_RUN = 3  # months in a row
 GAMING_SIGN = 0.25
@@ -154,70 +156,62 @@ def incidents(result: RunResult) -> list[Incident]:
     return sorted(found, key=lambda inc: inc.month)
 
 
-PREDICTIONS = ("creaming", "measured_above_true", "money_back", "payments_share")
+actual_answers = teams.actual_answers  # the answers to the prediction sheets' questions
 
 
-def actual_answers(result: RunResult) -> dict[str, Any]:
-    """The answers to the prediction questions, read from the run."""
-    s = result.summary
-    max_payment = result.model.config.contract.max_payment
-    return {
-        "creaming": "yes" if (_num(s.get("creaming_index")) or 0.0) > CREAMING_SIGN else "no",
-        "measured_above_true": "yes"
-        if (_num(s.get("measured_effect")) or 0.0) > (_num(s.get("true_effect")) or 0.0)
-        else "no",
-        "money_back": "yes" if (_num(s.get("investor_multiple")) or 0.0) >= 1.0 else "no",
-        "payments_share": (_num(s.get("outcome_payments")) or 0.0) / max_payment
-        if max_payment > 0
-        else 0.0,
-    }
-
-
-def compare_predictions(predictions: dict[str, Any], result: RunResult) -> list[dict[str, Any]]:
-    actual = actual_answers(result)
-    rows = []
-    for key in PREDICTIONS:
-        guess = predictions.get(key)
-        truth = actual[key]
-        if key == "payments_share":
-            right = guess is not None and abs(float(guess) - truth) <= 0.15
-        else:
-            right = guess == truth
-        rows.append({"question": key, "predicted": guess, "actual": truth, "right": right})
-    return rows
+WRAP_UP = {  # the wrap-up tables and their columns (ids: the data/ twins' stable headers)
+    "summary": ("indicator", "value"),
+    "scores": ("dimension", "score"),
+    "incidents": ("kind", "month", "value"),
+    "predictions": ("team", "question", "predicted", "actual", "right"),
+    "decisions": ("month", "turn", "kind", "role", "details"),
+}
 
 
 def export_tables(
-    out: Path, result: RunResult, predictions: dict[str, Any], log: list[dict[str, Any]]
+    out: Path,
+    result: RunResult,
+    predictions: dict[str, dict[str, Any]],
+    log: list[dict[str, Any]],
+    header: Callable[[str], str] | None = None,
 ) -> list[Path]:
-    """CSV files for the wrap-up: summary, scores, incidents, predictions, decisions, tables."""
+    """CSV files for the wrap-up: summary, scores, incidents, predictions, decisions, tables.
+
+    Why two headers: a room reads the wrap-up tables in its language, so their headers are
+    `header(column)` (the session's translation); a script needs names that never change, so a
+    twin of each with the column ids is written in `data/`, beside the model's own tables
+    (time series, ledger, cohorts, territories…), whose columns are the data dictionary's ids.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    data = out / "data"
+    data.mkdir(exist_ok=True)
     written = []
+    shown = header or (lambda column: column)
 
-    def rows(name: str, header: list[str], data: list[list[Any]]) -> None:
-        path = out / f"{name}.csv"
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(data)
-        written.append(path)
+    def rows(name: str, body: list[list[Any]]) -> None:
+        for folder, head in ((out, [shown(c) for c in WRAP_UP[name]]), (data, WRAP_UP[name])):
+            path = folder / f"{name}.csv"
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(head)
+                writer.writerows(body)
+            written.append(path)
 
-    rows("summary", ["indicator", "value"], [[k, v] for k, v in result.summary.items()])
-    rows("scores", ["dimension", "score"], [[k, v] for k, v in scores(result).items()])
-    rows(
-        "incidents",
-        ["kind", "month", "value"],
-        [[i.kind, i.month, i.value] for i in incidents(result)],
-    )
+    rows("summary", [[k, v] for k, v in result.summary.items()])
+    rows("scores", [[k, v] for k, v in scores(result).items()])
+    rows("incidents", [[i.kind, i.month, i.value] for i in incidents(result)])
+    judged = teams.team_scores(predictions, result)
     rows(
         "predictions",
-        ["question", "predicted", "actual", "right"],
-        [list(r.values()) for r in compare_predictions(predictions, result)]
-        + [["note", predictions.get("note", ""), "", ""]],
+        [
+            [t["team"], r["question"], r["predicted"], r["actual"], r["right"]]
+            for t in judged
+            for r in t["rows"]
+        ]
+        + [[t["team"], "note", t["note"], "", ""] for t in judged if t["note"]],
     )
     rows(
         "decisions",
-        ["month", "turn", "kind", "role", "details"],
         [
             [e["month"], e["turn"], e["kind"], e["role"], json.dumps(_details(e), default=str)]
             for e in log
@@ -232,7 +226,7 @@ def export_tables(
             "next_contracts": tables["next_contracts"],
         }
     for name, frame in frames.items():
-        path = out / f"{name}.csv"
+        path = data / f"{name}.csv"
         frame.to_csv(path, index=False)
         written.append(path)
     return written

@@ -13,7 +13,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from cislab.game import fmt, i18n, payer, workshop
+from cislab.game import fmt, i18n, payer, predictions, workshop
 from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.i18n import tr
 from cislab.game.pdfdoc import Doc, plain
@@ -49,8 +49,8 @@ def build_pdf(sc: Scenario, lang: str, out: Path, minutes: int = SESSION_MINUTES
         _briefing(doc, sc, lang)
         for role in ROLES:
             _role_card(doc, sc, lang, role)
-        for role in ROLES:
-            _prediction_sheet(doc, sc, lang, role)
+        for team in predictions.TEAMS:  # the game asks the same teams the same questions
+            _prediction_sheet(doc, sc, lang, team)
         _discussion(doc, sc, lang)
         _glossary(doc, sc, lang)
         path = out / f"workshop-pack-{sc.meta.name}-{lang}.pdf"
@@ -156,15 +156,11 @@ def _prediction_sheet(doc: Doc, sc: Scenario, lang: str, role: str) -> None:
     doc.h1(pt(lang, "prediction_sheet", team=payer.role_name(role, sc)))
     doc.para(pt(lang, "prediction_intro"), 10, "I")
     yes_no = [tr("ui.yes"), tr("ui.no")]
-    for i, key in enumerate(("creaming", "measured_above_true", "money_back"), 1):
+    for i, key in enumerate(predictions.QUESTIONS[:3], 1):
         doc.para(f"{i}. {_question(sc, key)}", 12, "B")
         doc.tick_boxes(yes_no)
     doc.para(f"4. {_question(sc, 'payments_share')}", 12, "B")
-    doc.tick_boxes(
-        ["0 %", "25 %", "50 %", "75 %", "100 %"]
-        if lang == "fr"
-        else ["0%", "25%", "50%", "75%", "100%"]
-    )
+    doc.tick_boxes([fmt.pct(tick) for tick in predictions.SHARE_TICKS])
     doc.para(f"5. {tr('predict.q.note')}", 12, "B")
     doc.write_lines(3)
     doc.para(pt(lang, "prediction_after"), 10, "I")

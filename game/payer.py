@@ -66,6 +66,6 @@ def briefing(scenario: Scenario | None) -> str:
     payer = scenario.meta.payer
     return tr(
         "payer.brief",
-        name=role_name("state", scenario),
+        payer=in_sentence(scenario),  # "the Ministry of Justice", with its article
         kind=tr(f"payer.kind.{payer.kind}"),
     )

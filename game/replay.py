@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cislab.game import savefile, saves
+from cislab.game import predictions, savefile, saves
 from cislab.game.negotiation import Negotiation
 from cislab.game.savefile import (
     MAX_FORKS,
@@ -67,7 +67,8 @@ def to_save(session: Session) -> dict[str, Any]:
             for r, m, t in neg[: savefile.MAX_NEGOTIATION]
         ],
         "predictions": {
-            k: plain(v) for k, v in session.predictions.items() if k in savefile.PREDICTION_KEYS
+            team: {k: plain(v) for k, v in answers.items() if k in savefile.PREDICTION_KEYS}
+            for team, answers in session.predictions.items()
         },
         "signed_by_human": session.signed_by_human,
         "session": _timeline(session.current_state()),
@@ -143,7 +144,10 @@ def _replay(data: SaveData, base: Scenario, timeline: Timeline, lang: str) -> Se
     s.set_roles(list(settings.humans), settings.turn)
     s.terms = dict(settings.terms)
     s.horizon_years = settings.horizon_years
-    s.predictions = data.predictions.model_dump(exclude_none=True)
+    s.predictions = {
+        team: {**predictions.blank(), **answers.model_dump(exclude_none=True)}
+        for team, answers in data.predictions.items()
+    }
     history = [(m.role, m.move, dict(m.terms)) for m in data.negotiation]
     if history:  # else the session started on the case's own terms, without negotiating
         s.negotiation = Negotiation.concluded(base, data.seed, s.terms, history)

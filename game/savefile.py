@@ -30,7 +30,15 @@ from cislab.game.levers import overrides as lever_overrides
 from cislab.game.workshop import TURN_LENGTHS
 from cislab.model.scenarios import ScenarioError, load_scenario, validate_data
 from cislab.model.schema import Scenario
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationError,
+    model_validator,
+)
 
 FORMAT = "cislab-session"
 VERSION = 3  # 1–2 were pickles (never read again); 3: JSON replayed from scenario and seed
@@ -218,6 +226,20 @@ class Predictions(_Strict):
     note: Annotated[str, Field(max_length=300)] | None = None
 
 
+Team = Literal["state", "investor", "operator", "room"]
+
+
+def _teams(value: Any) -> Any:
+    """Predictions per team; a save from before teams holds one shared set (flat keys): it is
+    read as the team "room" (the whole room), see `game.predictions`."""
+    if isinstance(value, dict) and value and set(value) <= set(PREDICTION_KEYS):
+        return {"room": value}
+    return value
+
+
+TeamPredictions = Annotated[dict[Team, Predictions], BeforeValidator(_teams)]
+
+
 class Position(_Strict):
     """Where the session stood when saved; the replay must arrive at exactly this point."""
 
@@ -252,7 +274,7 @@ class SaveData(_Strict):
     seed: int = Field(ge=0, le=MAX_INT)
     settings: Settings
     negotiation: list[Move] = Field(max_length=MAX_NEGOTIATION)
-    predictions: Predictions
+    predictions: TeamPredictions
     signed_by_human: bool
     session: Timeline
     forks: list[Timeline] = Field(max_length=MAX_FORKS)

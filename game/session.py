@@ -17,11 +17,13 @@ adoption, scale-up or stop across territories); the session plays it a year at a
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cislab.game import announcements, decisions
+from cislab.game import announcements, decisions, predictions
 from cislab.game.decisions import ROLES
 from cislab.game.events import apply_event, draw_event
 from cislab.game.levers import (
@@ -62,7 +64,10 @@ class Session:
         self.terms: dict[str, Any] = values_from(self.base, CONTRACT_LEVERS)
         self.horizon_years = game_horizon(self.base)
         self.negotiation: Negotiation | None = None
-        self.predictions: dict[str, Any] = {}
+        # Each team's prediction sheet (game.predictions), blank until the team fills it in.
+        self.predictions: dict[str, dict[str, Any]] = {
+            t: predictions.blank() for t in predictions.TEAMS
+        }
         self.model: CISModel | None = None
         self.turn = 0
         self.turn_start = 0
@@ -76,6 +81,9 @@ class Session:
         self.signed_by_human = False
         self._undo: list[bytes] = []
         self.forks: list[tuple[int, bytes]] = []
+        # The branch left by the last return to a fork (its month, its snapshot): the debrief
+        # plays it on to the end and sets it beside this session's (in memory, like forks).
+        self.branches: list[tuple[int, bytes]] = []
         self._result: RunResult | None = None
 
     # ------------------------------------------------------------------ set-up
@@ -239,26 +247,30 @@ class Session:
             pass
         self.close_turn()
 
-    def run_year(self) -> int:
-        """Play one year after the contract (the model decides everything); months run."""
+    def run_year(self, guard: Callable[[], AbstractContextManager] = nullcontext) -> int:
+        """Play one year after the contract (the model decides everything); months run.
+        `guard()` is held around each month (game.worker: the screen never draws half one)."""
         model = self._need_model()
         if self.live:
             raise SessionError("the contract is still running")
         while self.in_contract:  # a contract stopped early: its last payments first
-            self.step_month()
+            with guard():
+                self.step_month()
         start, months = model.month, 0
         while model.running and months < 12:
-            model.step()
+            with guard():
+                model.step()
             months += 1
         if months:
-            self._result = None
-            self._record("after_year", "world", {"year": self.years_after})
-            self._journal("after_year", month=start, months=months)
+            with guard():
+                self._result = None
+                self._record("after_year", "world", {"year": self.years_after})
+                self._journal("after_year", month=start, months=months)
         return months
 
-    def run_after(self) -> None:
+    def run_after(self, guard: Callable[[], AbstractContextManager] = nullcontext) -> None:
         """Play every remaining year after the contract."""
-        while self.run_year():
+        while self.run_year(guard):
             pass
 
     def close_turn(self) -> None:
@@ -295,6 +307,7 @@ class Session:
         if not self.forks:
             raise SessionError("no fork to return to")
         month, snapshot = self.forks[-1]
+        self.branches = [(self._need_model().month, self._snapshot())]
         self._restore(snapshot)
         self._undo = [self._snapshot()]
         return month
@@ -304,6 +317,22 @@ class Session:
         if self._result is None:
             self._result = collect(self._need_model())
         return self._result
+
+    def left_branch(self) -> tuple[int, RunResult] | None:
+        """The branch left by the last return to a fork, played on to its end with the decisions
+        in force when it was left (the model's roles keep deciding): the month it was left and
+        its result. None without one. Why played on: two branches are only comparable whole."""
+        if not self.branches:
+            return None
+        month, snapshot = self.branches[-1]
+        other = Session.__new__(Session)
+        other.__dict__.update(_undo=[], forks=[], branches=[], _result=None, lang=self.lang)
+        other._restore(snapshot)
+        for _ in range(100_000):  # a bound, never reached: each call runs months or ends
+            if other.finished:
+                break
+            other.run_turn()
+        return month, other.result()
 
     def _need_model(self) -> CISModel:
         if self.model is None:
@@ -323,7 +352,7 @@ class Session:
     # Undo and forks keep, in memory only, bytes this process made from its own objects (pickle
     # is 3× faster than deepcopy here, and a snapshot is taken every turn). They never reach a
     # file: a save is JSON replayed by `game.replay`, and nothing read from disk is unpickled.
-    _TRANSIENT = ("_undo", "forks", "_result", "lang")
+    _TRANSIENT = ("_undo", "forks", "branches", "_result", "lang")
 
     def _state(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}

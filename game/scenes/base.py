@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 import pygame_gui
 from cislab.game.i18n import tr
+from cislab.game.widgets import text
 from pygame_gui.core import ObjectID, UIContainer
 from pygame_gui.elements import (
     UIButton,
@@ -209,8 +210,11 @@ class Scene:
     def header(self, title: str, subtitle: str = "") -> None:
         """The scene's title line, and the language and full-screen buttons every scene has."""
         w = self.app.size[0]
+        # never wider than their labels (a case's long payer name): cut with an ellipsis
+        title = text.fit(title, 28, w - 360 - 12, bold=True)
         self.label("title", Rect(24, 10, w - 360, 44), title, "@h1")
         if subtitle:
+            subtitle = text.fit(subtitle, 16, w - 460 - 12)
             self.label("subtitle", Rect(26, 52, w - 460, 26), subtitle, "@muted")
         self.button(
             "lang",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pygame
 import pygame_gui
-from cislab.game import fmt, payer
+from cislab.game import fmt, payer, predictions
 from cislab.game.i18n import tr
 from cislab.game.levers import CONTRACT_LEVERS, HORIZON
 from cislab.game.negotiation import NEGOTIABLE, NegotiationError
@@ -114,12 +114,16 @@ class ContractScene(Scene):
     def _history_html(self) -> str:
         lines = []
         for role, action, terms in self.neg.history:
-            changes = ", ".join(
-                f"{tr(_lever(p).label_key)} {lever_rows.show(_lever(p), v, self.currency)}"
+            changes = " · ".join(  # "Qui sélectionne : l'opérateur choisit · Prix : 15 k€"
+                tr(
+                    "neg.change",
+                    lever=tr(_lever(p).label_key),
+                    value=lever_rows.show(_lever(p), v, self.currency),
+                )
                 for p, v in terms.items()
             )
-            line = f"<b>{payer.role_name(role, self.session.base)}</b> — {tr(f'neg.did.{action}')}"
-            lines.append(f"{line}: {changes}" if changes else line)
+            line = f"<b>{payer.role_name(role, self.session.base)}</b> {tr(f'neg.did.{action}')}"
+            lines.append(tr("neg.changes", line=line, changes=changes) if changes else line)
         if self.neg.stage == "state_reply" and self.neg.pending:
             lines.append(f"<i>{tr('neg.pending')}</i>")
         human_investor = self.session.is_human("investor")
@@ -191,81 +195,116 @@ def _lever(path: str):
     return lever(path)
 
 
-YES_NO = ("yes", "no")
+QUESTION_W = 500  # the questions' column; then one column per team
+TEAM_X, TEAM_W, TEAM_GAP = 548, 224, 16
+ROW_Y, ROW_H = 138, 68
+NOT_ANSWERED = ""
+# Autoplay (a demo, not a room) fills each team's sheet differently, so the debrief has teams to
+# compare; a real session starts blank.
+DEMO = {
+    "state": {"creaming": "yes", "measured_above_true": "yes", "money_back": "no"},
+    "investor": {"creaming": "no", "measured_above_true": "no", "money_back": "yes"},
+    "operator": {"creaming": "yes", "measured_above_true": "no", "money_back": "yes"},
+}
+DEMO_SHARE = {"state": 0.5, "investor": 0.75, "operator": 0.25}
 
 
 class PredictScene(Scene):
+    """One prediction sheet per team (the payer's, the investor's, the operator's), as printed in
+    the workshop pack: the same questions, the same choices, every answer blank at first."""
+
     name = "predict"
     toast_bottom = 644
 
     def __init__(self, app) -> None:
         super().__init__(app)
         self.session = app.session
-        self.answers: dict[str, Any] = {
-            "creaming": "yes",
-            "measured_above_true": "yes",
-            "money_back": "yes",
-            "payments_share": 0.5,
-            "note": "",
-            **self.session.predictions,
+        self.answers: dict[str, dict[str, Any]] = {
+            team: {**predictions.blank(), **self.session.predictions.get(team, {})}
+            for team in predictions.TEAMS
         }
 
-    def build_ui(self) -> None:
-        self.header(tr("predict.title"), tr("predict.subtitle"))
-        y = 110
-        for key in ("creaming", "measured_above_true", "money_back"):
-            self.label(f"q:{key}", Rect(24, y, 820, 36), tr(f"predict.q.{key}"))
-            options = {v: tr(f"ui.{v}") for v in YES_NO}
-            self.dropdown(f"a:{key}", Rect(860, y, 200, 36), options, self.answers[key])
-            y += 64
-        base = self.session.base  # the case's payer, as on the prediction sheets
+    def team_x(self, i: int) -> int:
+        return TEAM_X + i * (TEAM_W + TEAM_GAP)
+
+    def team_label(self, team: str) -> str:
+        return tr("predict.team", team=payer.role_name(team, self.session.base))
+
+    def questions(self) -> list[str]:
+        """The sheet's questions in order (the payer named as on the printed sheet)."""
+        base = self.session.base
         share = tr(
             payer.key_for("predict.q.payments_share", "state", base), payer=payer.in_sentence(base)
         )
-        self.label("q:payments_share", Rect(24, y, 820, 36), share)
-        self.slider(
-            "a:payments_share",
-            Rect(860, y + 3, 300, 30),
-            float(self.answers["payments_share"]),
-            0.0,
-            1.0,
-            0.05,
-        )
-        self.label(
-            "v:payments_share", Rect(1170, y, 90, 36), fmt.pct(self.answers["payments_share"])
-        )
-        y += 64
-        self.label("q:note", Rect(24, y, 820, 36), tr("predict.q.note"))
-        self.entry("a:note", Rect(24, y + 40, 1036, 40), str(self.answers["note"]))
-        self.label("why", Rect(24, y + 100, 1230, 60), tr("predict.why"), "@muted")
+        return [*(tr(f"predict.q.{q}") for q in predictions.QUESTIONS[:3]), share]
+
+    def build_ui(self) -> None:
+        self.header(tr("predict.title"), tr("predict.subtitle"))
+        blank = tr("predict.blank")
+        yes_no = {NOT_ANSWERED: blank, **{v: tr(f"ui.{v}") for v in predictions.YES_NO}}
+        shares = {NOT_ANSWERED: blank, **{str(v): fmt.pct(v) for v in predictions.SHARE_TICKS}}
+        for i, team in enumerate(predictions.TEAMS):
+            x = self.team_x(i)
+            answers = self.answers[team]
+            for j, key in enumerate(predictions.QUESTIONS):
+                y = ROW_Y + j * ROW_H + 10
+                value = answers[key]
+                if key == "payments_share":
+                    shown = NOT_ANSWERED if value is None else str(float(value))
+                    self.dropdown(f"a:{team}:{key}", Rect(x, y, TEAM_W, 40), shares, shown)
+                else:
+                    shown = NOT_ANSWERED if value is None else str(value)
+                    self.dropdown(f"a:{team}:{key}", Rect(x, y, TEAM_W, 40), yes_no, shown)
+            y = ROW_Y + len(predictions.QUESTIONS) * ROW_H + 10
+            self.entry(f"a:{team}:note", Rect(x, y, TEAM_W, 40), str(answers["note"] or ""))
+        self.label("why", Rect(24, 560, 1230, 60), tr("predict.why"), "@muted")
         self.button("start", Rect(1000, 650, 256, 48), tr("predict.start"), cls="@primary")
 
+    def draw(self, surface: pygame.Surface) -> None:
+        """The teams' names over their columns and the questions beside them, wrapped (drawn, so
+        a long French question or payer's name takes two lines instead of being cut)."""
+        for i, team in enumerate(predictions.TEAMS):  # a long payer's name takes two lines
+            rect = Rect(self.team_x(i), 84, TEAM_W, 50)
+            text.draw_wrapped(surface, self.team_label(team), rect, 17, bold=True)
+        rows = [*self.questions(), tr("predict.q.note")]
+        for j, question in enumerate(rows):
+            rect = Rect(24, ROW_Y + j * ROW_H, QUESTION_W, ROW_H - 4)
+            text.draw_wrapped(surface, question, rect, 17)
+
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
-        if name.startswith("a:") and event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
-            self.answers[name[2:]] = self.choice_value(name, event)
-        elif name == "a:payments_share" and event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
-            self.answers["payments_share"] = round(float(event.value), 2)
-            self.ui["v:payments_share"].set_text(fmt.pct(self.answers["payments_share"]))
-        elif name == "a:note" and event.type in (
-            pygame_gui.UI_TEXT_ENTRY_CHANGED,
-            pygame_gui.UI_TEXT_ENTRY_FINISHED,
-        ):
-            self.answers["note"] = event.text[:300]
+        if name.startswith("a:"):
+            _, team, key = name.split(":")
+            if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+                value = self.choice_value(name, event)
+                if value == NOT_ANSWERED:
+                    self.answers[team][key] = None
+                elif key == "payments_share":
+                    self.answers[team][key] = float(value)
+                else:
+                    self.answers[team][key] = value
+            elif key == "note" and event.type in (
+                pygame_gui.UI_TEXT_ENTRY_CHANGED,
+                pygame_gui.UI_TEXT_ENTRY_FINISHED,
+            ):
+                self.answers[team]["note"] = event.text[:300]
         elif name == "start" and event.type == pygame_gui.UI_BUTTON_PRESSED:
             self.start()
 
     def start(self) -> None:
-        self.session.predictions = dict(self.answers)
+        self.session.predictions = {team: dict(a) for team, a in self.answers.items()}
         self.session.start()
         self.app.goto_session_scene() if not self.session.live else self.app.stack.replace(
             make("play", self.app)
         )
 
     def on_key(self, event: pygame.event.Event) -> bool:
-        if event.key == pygame.K_RETURN and not self.ui["a:note"].is_focused:
+        typing = any(self.ui[f"a:{t}:note"].is_focused for t in predictions.TEAMS)
+        if event.key == pygame.K_RETURN and not typing:
             self.start()
             return True
         return False
 
     def autoplay(self) -> None:
+        for team in predictions.TEAMS:
+            self.answers[team].update(DEMO[team], payments_share=DEMO_SHARE[team])
         self.start()

@@ -3,6 +3,7 @@ the debrief (scores, perverse incentives and when, predictions against results, 
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,17 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import debrief, fmt, headlines, payer
+from cislab.game import (
+    debrief,
+    debrief_page,
+    fmt,
+    headlines,
+    palette,
+    payer,
+    predictions,
+    worker,
+)
+from cislab.game.debrief_page import answer_text, quote_note, team_name
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
 from cislab.game.scenes.registry import make
@@ -53,6 +64,11 @@ class AfterScene(Scene):
         self.model = self.session.model
         self.auto = False
         self.clock = 0.0
+        self.leaving = False
+
+    def startup(self) -> None:
+        worker.settle_memory()  # no full collection of the model's objects mid-year
+        super().startup()
 
     # ------------------------------------------------------------------ state
     @property
@@ -83,7 +99,7 @@ class AfterScene(Scene):
     def build_ui(self) -> None:
         self.header(tr("after.title"), tr("after.subtitle"))
         # Without years to play, the evidence stands beside the message, at full height.
-        evidence = Rect(648, 440, 616, 198) if self.horizon > 0 else Rect(648, 88, 616, 550)
+        evidence = Rect(648, 500, 616, 138) if self.horizon > 0 else Rect(648, 88, 616, 550)
         self.textbox("evidence", evidence, self._evidence_html())
         if self.horizon > 0:
             self.button("year", Rect(16, 650, 250, 48), tr("after.next_year"), tip=tr("tip.year"))
@@ -203,16 +219,44 @@ class AfterScene(Scene):
 
     # ------------------------------------------------------------------ actions
     def play_year(self) -> None:
-        if self.years_left and self.session.run_year():
-            self.refresh()
+        """One more year, run by game.worker (a year is up to 12 × 170 ms of model)."""
+        if self.years_left and not self.app.worker.busy:
+            guard, session = self.app.worker.guard, self.session
+
+            def year() -> None:
+                session.run_year(guard)
+                with guard():
+                    session.result()  # what the screen reads next, made here, not in a frame
+
+            self.app.worker.start(year, self._year_done)
+
+    def _year_done(self) -> None:
+        self.refresh()
         if not self.years_left:
             self.auto = False
             self.rebuild()
 
     def to_debrief(self) -> None:
-        if self.horizon > 0:
-            self.session.run_after()  # the debrief scores the whole run
-        self.app.stack.replace(make("debrief", self.app))
+        """The debrief scores the whole run: the years left are played first (by the worker,
+        with the results the debrief reads), then the debrief opens."""
+        if self.app.worker.busy:
+            return
+        guard, session = self.app.worker.guard, self.session
+
+        ready: dict = {}
+
+        def finish() -> None:
+            if self.horizon > 0:
+                session.run_after(guard)
+            with guard():
+                ready.update(DebriefScene.figures_of(session))
+
+        self.leaving = True
+        if "next" in self.ui:
+            self.ui["next"].disable()
+        self.app.worker.start(
+            finish, lambda: self.app.stack.replace(make("debrief", self.app, ready))
+        )
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
@@ -263,9 +307,88 @@ class AfterScene(Scene):
             return
         self._draw_map(surface, Rect(16, 88, 616, 318))
         self._draw_figures(surface, Rect(16, 414, 616, 224))
-        self.draw_curves(
-            surface, Rect(648, 88, 616, 170), Rect(648, 264, 304, 168), Rect(960, 264, 304, 168)
+        self.draw_curves(surface, Rect(648, 88, 616, 150))  # people, money: in the figures
+        self._draw_contracts(surface, Rect(648, 244, 616, 250))
+
+    def contract_rows(self) -> list[dict]:
+        """The later contracts the model simulated (model.after's `next_contracts` table), the
+        latest first: where, what kind, which operator, how many enrolled, creaming, measured
+        against true effect. Kept per month: the table is built once, not every frame."""
+        month = self.model.month
+        if getattr(self, "_rows_month", None) != month:
+            table = self.model.after.tables()["next_contracts"]
+            rows = (  # no contract yet: a table without columns
+                table.sort_values(["start", "contract"], ascending=False).to_dict("records")
+                if len(table)
+                else []
+            )
+            self._rows, self._rows_month = rows, month
+        return self._rows
+
+    def _draw_contracts(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """Each later contract in a row, so the room sees creaming or inflated evidence come
+        back (or not) in another territory: flagged in the warning colour as in the debrief."""
+        rows = self.contract_rows()
+        inner = charts.panel(surface, rect, tr("after.contracts_title", n=len(rows)))
+        cols = (
+            ("territory", 90),
+            ("kind", 118),
+            ("operator", 112),
+            ("enrolled", 72),
+            ("creaming", 88),
+            ("measured", 66),
+            ("true", 54),
         )
+        x = inner.left
+        for key, w in cols:
+            text.draw(
+                surface, tr(f"after.col.{key}"), (x, inner.top), 16, bold=True, max_width=w - 6
+            )
+            x += w
+        if not rows:
+            note = Rect(inner.left, inner.top + 26, inner.width, inner.height - 26)
+            text.draw_wrapped(surface, tr("after.no_contract_yet"), note, 16, text.MUTED)
+            return
+        step = 22
+        note = tr(
+            "after.flag_note",
+            creaming=fmt.num(debrief.CREAMING_SIGN, 2),
+            gap=fmt.pct(debrief.BIAS_SIGN),
+        )
+        text.draw(
+            surface, note, (inner.left, inner.bottom - 21), 16, text.WARN, max_width=inner.width
+        )
+        fit = (inner.height - 24 - 22) // step
+        shown = rows[: fit - 1] if len(rows) > fit else rows
+        y = inner.top + 24
+        for row in shown:
+            cream = row.get("creaming_index")
+            measured, true = row.get("measured_effect"), row.get("true_effect")
+            inflated = (
+                measured is not None
+                and true is not None
+                and abs(measured - true) > debrief.BIAS_SIGN * max(abs(true), 0.02)
+            )
+            cells = [
+                (tr("after.territory", n=row["territory"]), None),
+                (tr(f"after.kind.{row['kind']}"), None),
+                (tr(f"after.operator.{row['operator']}"), None),
+                (fmt.num(row.get("enrolled"), 0), None),
+                (
+                    fmt.num(cream, 3, signed=True),
+                    text.WARN if cream is not None and cream > debrief.CREAMING_SIGN else None,
+                ),
+                (fmt.num(measured, 3), text.WARN if inflated else None),
+                (fmt.num(true, 3), None),
+            ]
+            x = inner.left
+            for (value, colour), (_key, w) in zip(cells, cols, strict=True):
+                text.draw(surface, value, (x, y), 16, colour, max_width=w - 6)
+                x += w
+            y += step
+        if len(shown) < len(rows):
+            more = tr("after.more_contracts", n=len(rows) - len(shown))
+            text.draw(surface, more, (inner.left, y), 16, text.MUTED, max_width=inner.width)
 
     def _draw_no_horizon(self, surface: pygame.Surface) -> None:
         inner = charts.panel(surface, Rect(16, 88, 616, 550), tr("after.reported"))
@@ -336,7 +459,9 @@ class AfterScene(Scene):
         ts = self.result.timeseries
         return {c: ts[c].to_numpy(dtype=float) for c in AFTER_COLUMNS if c in ts}
 
-    def draw_curves(self, surface, r1, r2, r3) -> None:
+    def draw_curves(self, surface, r1, r2=None, r3=None) -> None:
+        """The adoption curve in `r1`; people and places in `r2`, money after in `r3` (each
+        skipped when None)."""
         col = self.curves()
         cur = self.currency
         n = int(self.model.run_months)
@@ -362,6 +487,8 @@ class AfterScene(Scene):
             marker_x=end,
             x_ends=ends,
         )
+        if r2 is None or r3 is None:
+            return
         charts.line_chart(
             surface,
             r2,
@@ -402,14 +529,29 @@ class DebriefScene(Scene):
     name = "debrief"
     toast_bottom = 644  # above the buttons' row (650–698), never over them
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, ready: dict | None = None) -> None:
         super().__init__(app)
         self.session = app.session
-        self.result = self.session.result()
-        self.scores = debrief.scores(self.result)
-        self.incidents = debrief.incidents(self.result)
-        self.predictions = debrief.compare_predictions(self.session.predictions, self.result)
+        figures = ready or self.figures_of(self.session)  # made by the worker when it can
+        self.result = figures["result"]
+        self.scores = figures["scores"]
+        self.incidents = figures["incidents"]
+        self.teams = figures["teams"]
+        self._left = figures["left"]
         self.exported: Path | None = None
+        self._branches: list[tuple[str, RunResult]] | None = None
+
+    @staticmethod
+    def figures_of(session) -> dict:
+        """What the debrief shows, read from the run (game.worker makes it off the frames)."""
+        result = session.result()
+        return {
+            "result": result,
+            "scores": debrief.scores(result),
+            "incidents": debrief.incidents(result),
+            "teams": predictions.team_scores(session.predictions, result),
+            "left": session.left_branch(),  # the fork's other branch, played on (or None)
+        }
 
     def build_ui(self) -> None:
         self.header(tr("debrief.title"), tr("debrief.subtitle"))
@@ -448,32 +590,55 @@ class DebriefScene(Scene):
         lines.append(f"<i>{tr('debrief.index_meanings')}</i>")
         return "<br>".join(lines)
 
+    def team_name(self, team: str) -> str:
+        return team_name(team, self.session.base)
+
     def _predictions_html(self) -> str:
+        """Each question's result, then what each team said and whether it was right; then the
+        teams side by side (right answers out of those given) and their notes."""
         lines = [f"<b>{tr('debrief.predictions')}</b>"]
-        if not self.session.predictions:
+        if not self.teams:
             lines.append(tr("debrief.no_prediction"))
             return "<br>".join(lines)
-        for row in self.predictions:
-            key = row["question"]
-            if key == "payments_share":
-                guess = fmt.pct(row["predicted"]) if row["predicted"] is not None else "—"
-                actual = fmt.pct(row["actual"])
-            else:
-                guess, actual = tr(f"ui.{row['predicted']}"), tr(f"ui.{row['actual']}")
-            mark = tr("debrief.right") if row["right"] else tr("debrief.wrong")
+        for i, key in enumerate(predictions.QUESTIONS):
+            actual = answer_text(key, self.teams[0]["rows"][i]["actual"])
+            said = []
+            for t in self.teams:
+                row = t["rows"][i]
+                if row["right"] is None:
+                    verdict = tr("debrief.blank")
+                else:
+                    mark = tr("debrief.right") if row["right"] else tr("debrief.wrong")
+                    verdict = tr(
+                        "debrief.team_said", said=answer_text(key, row["predicted"]), mark=mark
+                    )
+                said.append(tr("debrief.team_answer", team=self.team_name(t["team"]), said=verdict))
             lines.append(
-                tr(
-                    "debrief.prediction_row",
-                    q=tr(f"predict.short.{key}"),
-                    guess=guess,
-                    actual=actual,
-                    mark=mark,
-                )
+                tr("debrief.question_result", q=tr(f"predict.short.{key}"), actual=actual)
+                + " "
+                + " · ".join(said)
             )
-        note = self.session.predictions.get("note")
-        if note:
-            lines.append(f"<i>« {note} »</i>" if self.app.lang == "fr" else f"<i>“{note}”</i>")
+        lines.append(f"<b>{tr('debrief.team_scores')}</b> " + self._team_ranking())
+        for t in self.teams:
+            if t["note"]:
+                note = html.escape(t["note"])  # typed by the room: never markup
+                lines.append(f"<i>{quote_note(self.team_name(t['team']), note)}</i>")
         return "<br>".join(lines)
+
+    def _team_ranking(self) -> str:
+        """ "Investor 3/4 (closest), Operator 2/3, State 1/4": right answers of those given."""
+        parts = []
+        for t in sorted(self.teams, key=lambda t: (-t["right"], t["answered"])):
+            part = tr(
+                "debrief.team_score",
+                team=self.team_name(t["team"]),
+                right=t["right"],
+                answered=t["answered"],
+            )
+            if t["best"]:
+                part += " " + tr("debrief.closest")
+            parts.append(part)
+        return ", ".join(parts)
 
     def draw(self, surface: pygame.Surface) -> None:
         rows = [(tr(f"score.{d}"), self.scores[d], self._no_score(d)) for d in debrief.DIMENSIONS]
@@ -561,13 +726,23 @@ class DebriefScene(Scene):
         return final
 
     def _fill(self, out: Path) -> None:
-        """Write the export's files into `out` (a temporary folder, renamed once complete)."""
-        debrief.export_tables(out, self.result, self.session.predictions, self.session.log)
-        pygame.image.save(self.app.canvas, str(out / "debrief.png"))
+        """Write the export's files into `out` (a temporary folder, renamed once complete): the
+        one-page debrief (PDF and PNG), the wrap-up tables with headers in the session's language
+        (their twins with stable column ids and the model's tables in `data/`), the charts."""
+        s = self.session
+        debrief.export_tables(
+            out, self.result, s.predictions, s.log, header=lambda c: tr(f"csv.{c}")
+        )
+        page = debrief_page.content(
+            s.base, self.result, s.predictions, self.branches(), seed=s.seed
+        )
+        debrief_page.write_pdf(page, out / "debrief.pdf")
+        debrief_page.write_png(page, out / "debrief.png")
+        (out / "README.txt").write_text(tr("export.readme") + "\n", encoding="utf-8")
         size = (900, 420)
         for name, index in (("effects", 0), ("indices", 1), ("money", 2)):
             surf = pygame.Surface(size)
-            surf.fill((20, 30, 42))
+            surf.fill(palette.current().background)
             rects = [Rect(-2000, 0, 10, 10)] * 3
             rects[index] = Rect(10, 10, size[0] - 20, size[1] - 20)
             self.draw_charts(surf, *rects)
@@ -575,10 +750,24 @@ class DebriefScene(Scene):
         after = AfterScene(self.app)
         if after.horizon > 0:
             surf = pygame.Surface(size)
-            surf.fill((20, 30, 42))
-            hidden = Rect(-2000, 0, 10, 10)
-            after.draw_curves(surf, Rect(10, 10, size[0] - 20, size[1] - 20), hidden, hidden)
+            surf.fill(palette.current().background)
+            after.draw_curves(surf, Rect(10, 10, size[0] - 20, size[1] - 20))
             pygame.image.save(surf, str(out / "chart_adoption.png"))
+
+    def branches(self) -> list[tuple[str, RunResult]]:
+        """The fork's two branches, when the room returned to a fork: the one it left (played on
+        to its end) and this session's; else none (the page then has no comparison)."""
+        if self._branches is None:
+            left = self._left  # played on by game.worker before the debrief opened
+            self._branches = []
+            if left is not None:
+                month, other = left
+                fork = self.session.forks[-1][0] if self.session.forks else 0
+                self._branches = [
+                    (tr("page.branch_left", month=month, fork=fork), other),
+                    (tr("page.branch_this", fork=fork), self.result),
+                ]
+        return self._branches
 
     def on_ui(self, name: str, event: pygame.event.Event) -> None:
         if event.type != pygame_gui.UI_BUTTON_PRESSED:

@@ -325,7 +325,9 @@ class ExploreScene(Scene):
 
     def build_ui(self) -> None:
         title = getattr(self.config.meta.title, self.app.lang) or self.config.meta.title.en
-        room = self.app.size[0] - 376 - text.font(16).size(tr("explore.subtitle", scenario=""))[0]
+        # the header's subtitle label is the canvas width less 460 px, less its padding
+        blank = text.font(16).size(tr("explore.subtitle", scenario=""))[0]
+        room = self.app.size[0] - 460 - 16 - blank
         subtitle = tr("explore.subtitle", scenario=text.fit(title, 16, room))
         self.header(tr("explore.title"), subtitle)
         y = 92
@@ -335,7 +337,9 @@ class ExploreScene(Scene):
             if i == len(EXPLORE_LEVERS):
                 self.label("assumptions", Rect(24, y, 480, 32), tr("explore.assumptions"), "@h2")
                 y += 32
-            lever_rows.add_row(self, lv, 24, y, 480, self.values[lv.path], self.currency)
+            lever_rows.add_row(
+                self, lv, 24, y, 480, self.values[lv.path], self.currency, label_share=0.47
+            )
             y += ROW
         self.button("reset", Rect(24, 670, 150, 40), tr("explore.reset"))
         self.button("save", Rect(184, 670, 150, 40), tr("explore.save"))

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pygame
 import pygame_gui
-from cislab.game import decisions, fmt, headlines, palette, payer
+from cislab.game import decisions, fmt, headlines, palette, payer, worker
 from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
@@ -21,8 +21,9 @@ from cislab.game.session import SessionError
 from cislab.game.widgets import charts, flows, text
 from cislab.game.widgets.field import BAD, GOOD, GREY, RING, PopulationField, risk_colour
 
-FIELD = Rect(16, 100, 648, 280)  # leaves two legend rows inside the panel in either language
+FIELD = Rect(16, 100, 648, 268)  # leaves two legend rows inside the panel in either language
 AUTO_RUN_DELAY = 0.6
+JOB_MONTHS = 3  # months a job runs at full speed: a key waits for no more than these
 EFFECT_COLOURS = ((90, 220, 255), (240, 170, 60))
 INDEX_COLOURS = ((240, 120, 90), (200, 120, 240), (240, 210, 80))
 
@@ -48,6 +49,7 @@ class PlayScene(Scene):
         self._flows_key: tuple | None = None
         self._flows: dict = {}
         self.shots_taken: set[str] = set()
+        self._going = True
 
     # ------------------------------------------------------------------ state
     @property
@@ -64,6 +66,10 @@ class PlayScene(Scene):
     @property
     def currency(self) -> str:
         return self.session.base.meta.currency
+
+    def startup(self) -> None:
+        worker.settle_memory()  # no full collection of the model's objects mid-turn
+        super().startup()
 
     def resume(self) -> None:
         self.model = self.session.model  # undo, fork or load may have replaced it
@@ -439,31 +445,53 @@ class PlayScene(Scene):
             if self.wait >= AUTO_RUN_DELAY or self.app.speed == float("inf"):
                 self.wait, self.phase = 0.0, "run"
                 self.rebuild()
-        if self.phase != "run":
+        if self.phase != "run" or self.app.worker.busy:
             return
         speed = self.app.speed
-        steps = 10_000 if speed == float("inf") else 0
-        if not steps:
+        if speed == float("inf"):  # threaded: a few months a job; else the whole turn at once
+            steps = JOB_MONTHS if self.app.worker.threaded else 10_000
+        else:
             self.accum += dt * speed
             steps = int(self.accum)
             self.accum -= steps
+        if steps or s.winding_down:
+            self.app.worker.start(lambda: self._advance(steps), self._advanced)
+
+    def _advance(self, steps: int) -> None:
+        """The model's part of a frame's months (in game.worker's thread): each month under the
+        worker's lock; at the turn's end, the turn is closed there too (its undo snapshot)."""
+        s, guard = self.session, self.app.worker.guard
         going = True
         for _ in range(steps):
-            going = s.step_month()
+            with guard():
+                going = s.step_month()
             if not going:
                 break
         if s.winding_down:  # stopped early: nothing to decide, the last months run at once
-            while s.step_month():
-                pass
+            more = True
+            while more:
+                with guard():
+                    more = s.step_month()
             going = False
-        if steps and "status" in self.ui:
-            self.ui["status"].set_text(self._status())
         if not going:
-            self._end_turn()
+            with guard():
+                s.close_turn()
+        self._going = going
+
+    def _advanced(self) -> None:
+        """Back in the game's thread once the months have run: the status line, a turn's end."""
+        if "status" in self.ui:
+            self.ui["status"].set_text(self._status())
+        if not self._going:
+            self._turn_closed()
 
     def _end_turn(self) -> None:
+        self.session.close_turn()
+        self._turn_closed()
+
+    def _turn_closed(self) -> None:
+        """The turn just closed: on to the next one's seats, or to why the contract stopped."""
         s = self.session
-        s.close_turn()
         self.model = s.model
         if s.contract_over and self.model.terminated is not None:
             self.phase = "ended"  # the room reads why it stopped before moving on
@@ -551,13 +579,13 @@ class PlayScene(Scene):
         self.field.set_model(model)
         self.field.draw(surface)
         self._draw_marks(surface)
-        self._draw_legend(surface, FIELD.bottom + 42)
+        self._draw_legend(surface, FIELD.bottom + 48)
         ts = self._timeseries()
         n = model.config.contract_months
         charts.line_chart(
             surface,
-            Rect(10, 478, 326, 234),
-            tr("chart.effects"),
+            Rect(10, 478, 250, 234),
+            tr("chart.effect_per_person"),  # the narrow panel's short title, with its unit
             [
                 (tr("chart.measured"), ts["measured_effect"], EFFECT_COLOURS[0]),
                 (tr("chart.true"), ts["true_effect"], EFFECT_COLOURS[1]),
@@ -567,18 +595,19 @@ class PlayScene(Scene):
             tr("chart.months"),
             no_data=tr("chart.no_data"),
         )
-        charts.line_chart(
+        charts.line_chart(  # each index says what it means, and parking what its sign means
             surface,
-            Rect(344, 478, 326, 234),
+            Rect(268, 478, 402, 234),
             tr("chart.indices"),
             [
-                (tr("chart.creaming"), ts["creaming_index"], INDEX_COLOURS[0]),
-                (tr("chart.parking"), ts["parking_index"], INDEX_COLOURS[1]),
-                (tr("chart.gaming"), ts["gaming_index"], INDEX_COLOURS[2]),
+                (tr("chart.meaning.creaming"), ts["creaming_index"], INDEX_COLOURS[0]),
+                (tr("chart.meaning.parking"), ts["parking_index"], INDEX_COLOURS[1]),
+                (tr("chart.meaning.gaming"), ts["gaming_index"], INDEX_COLOURS[2]),
             ],
             n,
             lambda v: fmt.num(v, 2),
             tr("chart.months"),
+            explain=True,
         )
         charts.panel(surface, Rect(680, 60, 584, 334))
         balances = {r: model.ledger.balance(r) for r in ROLES}
@@ -606,11 +635,11 @@ class PlayScene(Scene):
         rects = mark_labels([x for x, _, _ in marks], sizes, y - 2, FIELD.left, FIELD.right)
         for (_x, colour, key), rect in zip(marks, rects, strict=True):
             text.draw(surface, tr(key), rect.topleft, 13, colour)
-        text.draw(surface, tr("field.lower_risk"), (FIELD.left, FIELD.bottom + 24), 13, text.MUTED)
+        text.draw(surface, tr("field.lower_risk"), (FIELD.left, FIELD.bottom + 26), 13, text.MUTED)
         text.draw(
             surface,
             tr("field.higher_risk"),
-            (FIELD.right, FIELD.bottom + 24),
+            (FIELD.right, FIELD.bottom + 26),
             13,
             text.MUTED,
             anchor="topright",
@@ -660,7 +689,7 @@ class PlayScene(Scene):
         for key, icon in items:
             width = 30 + text.font(13).size(tr(key))[0]
             if x + width > FIELD.right:
-                x, y = 22, y + 20
+                x, y = 22, y + 22
             icon((x + 7, y + 10))
             r = text.draw(surface, tr(key), (x + 18, y + 1), 13, text.MUTED)
             x = r.right + 12

@@ -276,7 +276,8 @@ class RolesScene(Scene):
                 self.turn,
             )
         n = len(self.humans)
-        order = " → ".join(payer.role_name(r, case) for r in ROLES if r in self.humans)
+        # "›", not "→": Noto Sans has no arrow, which showed as an empty box
+        order = " › ".join(payer.role_name(r, case) for r in ROLES if r in self.humans)
         key = "roles.hotseat_one" if n == 1 else "roles.hotseat"
         summary = tr(key, n=n, order=order) if n else tr("roles.all_model")
         self.label("summary", Rect(24, 580, 1230, 30), summary, "@muted")

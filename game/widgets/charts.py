@@ -51,17 +51,37 @@ def line_chart(
     marker_x: int | None = None,
     no_data: str = "",
     x_ends: tuple[str, str] | None = None,
+    explain: bool = False,
 ) -> None:
     """Lines over months (NaN breaks a line); legend on top, y ticks at min, 0 and max.
 
     `x_ends` replaces the "0" and `x_max` under the axis (e.g. calendar years); `marker_x` draws
-    a vertical line at that month (e.g. the contract's end)."""
+    a vertical line at that month (e.g. the contract's end). With `explain`, the legend is one
+    row per series and its label says what the line means (further lines of a label, after
+    "\n", go under it): the room reads it without hovering."""
     inner = panel(surface, rect, title)
     arrays = [np.asarray(v, dtype=float) for _, v, _ in series]
     lo, hi = _nice_range(arrays, include_zero=True)
     legend_y = inner.top
     x = inner.left
-    for label, _, colour in series:
+    if explain:
+        for label, _, colour in series:
+            first, *more = label.split("\n")
+            pygame.draw.line(
+                surface, palette.ink(colour), (x, legend_y + 11), (x + 16, legend_y + 11), 3
+            )
+            text.draw(surface, first, (x + 20, legend_y), 16, max_width=inner.width - 20)
+            for line in more:
+                legend_y += 20
+                text.draw(
+                    surface, line, (x + 20, legend_y), 16, text.MUTED, max_width=inner.width - 20
+                )
+            legend_y += 20
+        legend_y -= 22  # as after the last row of an ordinary legend
+        series_legend: Sequence[Series] = ()
+    else:
+        series_legend = series
+    for label, _, colour in series_legend:
         width = 20 + text.font(16).size(label)[0]
         if x + width > inner.right and x > inner.left:
             x, legend_y = inner.left, legend_y + 22
@@ -70,7 +90,7 @@ def line_chart(
         )
         r = text.draw(surface, label, (x + 20, legend_y), 16, text.MUTED)
         x = r.right + 14
-    top = legend_y + 28
+    top = legend_y + 36  # the top tick's label (centred on the line) clears the legend
     plot = pygame.Rect(inner.left + 70, top, inner.width - 74, inner.bottom - 22 - top)
     if plot.width < 20 or plot.height < 20:
         return

@@ -38,8 +38,8 @@ def draw_flows(
     labels = {r: (names or {}).get(r) or tr(f"role.{r}") for r in ("state", "operator", "investor")}
     w, h = int(inner.width * 0.26), 54
     # a payer's long name ("Département de la Gironde") widens its box rather than shrink its text
-    ws = min(max(w, text.font(16, True).size(labels["state"])[0] + 12), int(inner.width * 0.4))
-    wo = w if ws == w else int(inner.width * 0.21)
+    ws = min(max(w, text.font(16, True).size(labels["state"])[0] + 12), int(inner.width * 0.46))
+    wo = w if ws == w else int(inner.width * 0.2)
     gap = (inner.width - ws - 2 * wo) // 2
     boxes = {
         "state": pygame.Rect(inner.left, inner.top + 2, ws, h),

@@ -62,6 +62,8 @@ def draw(
         size -= 1
         img = _render(text, size, tuple(colour), bold)
     if max_width is not None and img.get_width() > max_width:
+        if RECORD is not None:
+            CUT.append(text)
         text = fit(text, size, max_width, bold)
         img = _render(text, size, tuple(colour), bold)
     rect = img.get_rect(**{anchor: pos})
@@ -73,12 +75,15 @@ def draw(
 
 # Lines drawn since `record()` (text, size, bold, rect, surface size); None: not recording.
 RECORD: list[tuple[str, int, bool, pygame.Rect, tuple[int, int]]] | None = None
+CUT: list[str] = []  # lines cut with an ellipsis to fit, while recording (a test reads them)
 
 
 def record(on: bool = True) -> list | None:
     """Start (or stop) recording every drawn line; returns the list being filled."""
     global RECORD
     RECORD = [] if on else None
+    if on:
+        CUT.clear()
     return RECORD
 
 

@@ -85,6 +85,7 @@ def make_app(tmp_path) -> Iterator:
 
     def factory(**kwargs) -> Driver:
         kwargs.setdefault("export_dir", tmp_path / "export")
+        kwargs.setdefault("threaded", False)  # tests count frames: the model runs in them
         app = App(**kwargs)
         app.save_dir = tmp_path / "saves"
         app.fps_limit = 0

@@ -180,3 +180,36 @@ def test_unsigned_contract_goes_to_the_debrief_with_nothing_to_adopt(make_app):
     assert d.scene.name == "after" and "year" not in d.scene.ui
     d.click("next")
     assert d.scene.name == "debrief" and d.scene.scores["adoption"] is None
+
+
+def test_the_after_screen_lists_the_later_contracts_the_model_ran(make_app):
+    """Each later contract (model.after's next_contracts table) is a row on the After screen:
+    kind, operator, enrolled, creaming, measured against true (seen in the French case's later
+    outcome contracts: creaming comes back)."""
+    from cislab.game.scenes.registry import make
+    from cislab.game.widgets import text
+
+    d = make_app(lang="fr")
+    s = Session("france_cis_programme", seed=0, lang="fr")
+    s.start()
+    while s.live:
+        s.run_turn()
+    s.run_after()
+    d.app.session = s
+    d.app.stack.replace(make("after", d.app))
+    d.pump(2)
+    table = s.model.after.tables()["next_contracts"]
+    rows = d.scene.contract_rows()
+    assert len(rows) == len(table) > 0
+    assert [r["start"] for r in rows] == sorted(table["start"], reverse=True)
+    drawn = text.record(True)
+    d.scene.draw(d.app.canvas)
+    text.record(False)
+    shown = [t for t, *_ in drawn]
+    assert tr("after.contracts_title", n=len(table)) in shown
+    for row in rows[:5]:
+        assert tr(f"after.kind.{row['kind']}") in shown
+        assert tr(f"after.operator.{row['operator']}") in shown
+    creamed = [r for r in rows if r["creaming_index"] > debrief.CREAMING_SIGN]
+    assert creamed, "the case's later outcome contracts cream (seed 0)"
+    assert fmt.num(creamed[0]["creaming_index"], 3, signed=True) in shown

@@ -108,3 +108,20 @@ def test_every_character_exists_in_the_font():
         if c.strip() and (regular.metrics(c)[0] == missing_box or bold.metrics(c)[0] == missing_box)
     )
     assert bad == []
+
+
+def test_the_payer_sentence_names_the_payer_with_its_article():
+    """Seen before: "In this case the outcome payer is Ministry of Justice (ministry)"."""
+    from cislab.game import payer
+    from cislab.model.scenarios import load_scenario
+
+    sc = load_scenario("peterborough")
+    i18n.set_language("en")
+    try:
+        assert payer.briefing(sc) == (
+            "In this case, the Ministry of Justice pays for the outcomes (ministry)."
+        )
+        i18n.set_language("fr")
+        assert payer.briefing(sc).startswith("Dans ce cas, c'est le ministère de la Justice qui")
+    finally:
+        i18n.set_language("en")

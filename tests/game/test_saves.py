@@ -61,7 +61,8 @@ def negotiated(scenario: str | Path = "default", seed: int = 1, humans=ROLES) ->
             neg.reply(True) if neg.stage == "state_reply" else neg.accept(neg.actor)
         else:
             neg.ai_move()
-    s.predictions = {"creaming": "yes", "money_back": "no", "payments_share": 0.35, "note": "é?"}
+    s.predictions["investor"].update(creaming="yes", money_back="no", payments_share=0.25)
+    s.predictions["operator"].update(note="é?")  # the state's team left its sheet blank
     s.start()
     return s
 
@@ -212,6 +213,26 @@ def test_a_tampered_ledger_check_or_event_is_refused(tmp_path, saved_data):
     with pytest.raises(SaveError, match="does not replay") as info:
         replay.load(path)
     assert info.value.key == "save.error.replay"
+
+
+def test_a_save_from_before_teams_keeps_its_one_shared_set(tmp_path, saved_data):
+    """A save holding one shared set of predictions (before teams) loads it as the room's."""
+    data = json.loads(json.dumps(saved_data))
+    data["predictions"] = {"creaming": "no", "payments_share": 0.5, "note": "old"}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    s = replay.load(path)
+    assert s.predictions["room"]["creaming"] == "no" and s.predictions["room"]["note"] == "old"
+    assert s.predictions["room"]["money_back"] is None
+
+
+def test_predictions_of_an_unknown_team_are_refused(tmp_path, saved_data):
+    data = json.loads(json.dumps(saved_data))
+    data["predictions"] = {"jury": {"creaming": "no"}}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SaveError):
+        replay.load(path)
 
 
 # ---------------------------------------------------------------------- nothing runs

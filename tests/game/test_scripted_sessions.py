@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pygame
 import pytest
+from cislab.game import fmt
 from cislab.game.app import SPEEDS
 from cislab.game.i18n import tr
 
@@ -80,14 +81,18 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
     snap()
     d.click("next")
     assert d.scene.name == "predict"
-    d.choose("a:creaming", tr("ui.no"))
-    d.click("a:note")
+    d.choose(f"a:{role}:creaming", tr("ui.no"))
+    d.choose(f"a:{role}:payments_share", fmt.pct(0.75))
+    d.click(f"a:{role}:note")
     d.pump(2, [pygame.event.Event(pygame.TEXTINPUT, text=c) for c in "hard cases"])
     snap()
     d.click("start")
     assert d.scene.name == "play"
     session = app.session
-    assert session.humans == [role] and session.predictions["creaming"] == "no"
+    assert session.humans == [role] and session.predictions[role]["creaming"] == "no"
+    assert session.predictions[role]["payments_share"] == 0.75
+    others = [t for t in session.predictions if t != role]
+    assert all(session.predictions[t]["creaming"] is None for t in others)  # nothing pre-filled
     assert session.turn_months == (3 if turn == "quarter" else 12)
     app.speed_index = len(SPEEDS) - 1
     first = True
@@ -135,10 +140,10 @@ def test_full_session_for_one_role(make_app, tmp_path, scenario, role, lang, tur
     d.click("export")
     out = d.scene.exported  # a new folder inside the export folder
     assert out is not None and out.parent == app.export_dir
-    for name in ("summary.csv", "timeseries.csv", "predictions.csv", "decisions.csv"):
+    for name in ("summary.csv", "data/timeseries.csv", "predictions.csv", "decisions.csv"):
         assert (out / name).stat().st_size > 0
-    assert nonblank(out / "debrief.png")
-    assert (out / "territories.csv").stat().st_size > 0
+    assert nonblank(out / "debrief.png") and (out / "debrief.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (out / "data" / "territories.csv").stat().st_size > 0
     for name in ("chart_effects.png", "chart_indices.png", "chart_money.png", "chart_adoption.png"):
         assert nonblank(out / name, min_colours=15)
     assert "hard cases" in (out / "predictions.csv").read_text(encoding="utf-8")
