@@ -6,6 +6,7 @@ import os
 from functools import cache
 from typing import Any
 
+import hypothesis  # noqa: F401  (loaded at collection: its trio entry point warns if loaded late)
 import numpy as np
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")

@@ -230,8 +230,8 @@ class NetPlayScene(PlayScene):
             return True
         return super().on_key(event)
 
-    def _end_turn(self) -> None:
-        super()._end_turn()
+    def _turn_closed(self) -> None:
+        super()._turn_closed()  # every way a turn closes (in the frame or on the worker) ends here
         if self.phase == "decide":
             self.conductor.open_decisions()
 

@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from cislab.game import debrief, decisions, fmt, headlines, i18n, payer
+from cislab.game import decisions, fmt, headlines, i18n, payer
+from cislab.game import predictions as predictions_rules
 from cislab.game.announcements import paid_so_far
 from cislab.game.decisions import DECISIONS, ROLES
 from cislab.game.i18n import tr
@@ -28,7 +29,7 @@ from cislab.model.population import Status
 LANGS = i18n.LANGS
 NEWS_SHOWN = 8
 RISK_BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
-QUESTIONS = ("creaming", "measured_above_true", "money_back", "payments_share")
+QUESTIONS = predictions_rules.QUESTIONS  # the printed sheets' and the hot-seat game's
 
 
 @contextmanager
@@ -256,7 +257,7 @@ def _decision_form(session: Session, role: str) -> list[dict[str, Any]]:
 def results_view(session: Session, predictions: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """What happened against each team's predictions, for every phone and the projector."""
     result = session.result()
-    actual = debrief.actual_answers(result)
+    actual = predictions_rules.actual_answers(result)
 
     def show(key: str, value: Any) -> str:
         if value is None:
@@ -268,16 +269,16 @@ def results_view(session: Session, predictions: dict[str, dict[str, Any]]) -> di
         guesses = predictions.get(role)
         if guesses is None:
             continue
-        rows = debrief.compare_predictions(guesses, result)
+        rows = predictions_rules.compare(guesses, result)  # the hot-seat debrief's judge
         teams.append(
             {
                 "role": role,
-                "right": sum(r["right"] for r in rows),
+                "right": sum(r["right"] is True for r in rows),
                 "rows": [
                     {
                         "q": r["question"],
                         "guess": both(lambda r=r: show(r["question"], r["predicted"])),
-                        "right": bool(r["right"]),
+                        "right": r["right"] is True,
                     }
                     for r in rows
                 ],
