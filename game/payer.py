@@ -55,7 +55,10 @@ def with_kind(scenario: Scenario) -> str:
     name = role_name("state", scenario)
     if not _pick(scenario.meta.payer.name):
         return name
-    return f"{name} ({tr(f'payer.kind.{scenario.meta.payer.kind}')})"
+    kind = tr(f"payer.kind.{scenario.meta.payer.kind}")
+    if kind.casefold() in name.casefold():  # "Ministère de la Justice" already says ministère
+        return name
+    return f"{name} ({kind})"
 
 
 def briefing(scenario: Scenario | None) -> str:
@@ -64,6 +67,9 @@ def briefing(scenario: Scenario | None) -> str:
     if scenario is None or not _pick(scenario.meta.payer.name):
         return ""
     payer = scenario.meta.payer
+    kind = tr(f"payer.kind.{payer.kind}")
+    if kind.casefold() in _pick(payer.name).casefold():  # the name already says what it is
+        return tr("payer.brief_named", payer=in_sentence(scenario))
     return tr(
         "payer.brief",
         payer=in_sentence(scenario),  # "the Ministry of Justice", with its article

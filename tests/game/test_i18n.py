@@ -119,9 +119,12 @@ def test_the_payer_sentence_names_the_payer_with_its_article():
     i18n.set_language("en")
     try:
         assert payer.briefing(sc) == (
-            "In this case, the Ministry of Justice pays for the outcomes (ministry)."
+            "In this case, the Ministry of Justice pays for the outcomes."
         )
         i18n.set_language("fr")
         assert payer.briefing(sc).startswith("Dans ce cas, c'est le ministère de la Justice qui")
+        assert "(ministère)" not in payer.briefing(sc)  # the name already says what it is
+        actiris = load_scenario("duo_for_a_job")
+        assert payer.briefing(actiris).endswith("(organisme public).")
     finally:
         i18n.set_language("en")
