@@ -221,7 +221,7 @@ def print_summary(summary: dict, title: str, currency: str = "EUR") -> None:
         value = summary.get(key)
         signed = key in ("creaming_index", "parking_index", "investor_irr", "net_public_benefit")
         shown = indicators.value(key, value, currency, signed=signed)
-        table.add_row(Text(indicators.label(key, currency)), shown)
+        table.add_row(Text(indicators.label(key, currency)), Text(shown))  # never markup
     console.print(table)
 
 

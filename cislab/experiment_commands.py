@@ -269,7 +269,7 @@ def _report_sweep(plan: Plan, out: Path, figures: bool) -> None:
                 Text(indicators.label(output, currency)) if i == 0 else "",
                 str(p.point_id),
                 *values,
-                *stats,
+                *(Text(cell) for cell in stats),  # money in the scenario's currency: never markup
                 end_section=i == len(shown_points) - 1,
             )
     console.print(shown)
@@ -591,7 +591,7 @@ def _print_indices(indices: Any, method: str, currency: str = "EUR") -> None:
             cells = [Text(f(row), style="yellow" if row["wide"] else "") for _, f in cols]
             table.add_row(
                 Text(indicators.label(output, currency)),
-                row["factor"],
+                Text(str(row["factor"])),
                 tr(f"role.{row['role']}"),
                 *cells,
                 language.number(row["undefined_runs"], 0),

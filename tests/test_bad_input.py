@@ -320,3 +320,11 @@ def test_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"cislab {__version__}"
+
+
+def test_markup_in_a_currency_is_printed_not_interpreted(tmp_path):
+    """Found by the fuzz test: a currency of "[/]" crashed the summary table (rich markup)."""
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", "--set", "meta.currency=[/]", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "([/])" in result.output
