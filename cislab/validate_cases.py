@@ -42,12 +42,6 @@ COLUMNS = [
     "note",
 ]
 
-EVIDENCE_WORDS = {
-    Evidence.out_of_sample: "out of sample",
-    Evidence.calibrated: "calibrated (in sample)",
-    Evidence.by_construction: "by construction",
-}
-
 
 @dataclass(frozen=True)
 class Case:
@@ -170,44 +164,45 @@ def evidence_counts(frame: pd.DataFrame) -> dict[str, tuple[int, int]]:
 
 
 def to_markdown(frame: pd.DataFrame, seeds: int) -> str:
+    """The validation report in the reader's language (`cislab.lang`); the citations and the
+    *why* of each figure are the scenarios' own words."""
+    from cislab.lang import tr
+
+    def kind(value: object) -> str:
+        return tr(f"cases.evidence.{Evidence(value).value}")
+
     counts = evidence_counts(frame)
     tally = "; ".join(
-        f"{EVIDENCE_WORDS[Evidence(kind)]}: {inside} of {n} inside"
-        for kind, (n, inside) in counts.items()
+        tr("cases.md.tally", kind=kind(k), inside=inside, n=n) for k, (n, inside) in counts.items()
     )
     lines = [
-        "# CIS Lab — validation against published results",
+        tr("cases.md.title"),
         "",
-        f"Each case ran over {seeds} seeds. *Inside* means the published figure lies in the "
-        "simulated 90% band (5th–95th percentile). Only **out-of-sample** figures test the "
-        "model: a **calibrated** figure was used to set a parameter of the case (an in-sample "
-        "check, reproduced on purpose), and a figure that holds **by construction** is fixed by "
-        "the contract's own terms or by inputs taken from the same facts (the *why* column says "
-        "which).",
+        tr("cases.md.intro", seeds=seeds),
         "",
-        f"**Figures by kind** — {tally}.",
+        tr("cases.md.by_kind", tally=tally),
         "",
-        "| case | metric | published | sim median | sim 5% | sim 95% | inside | evidence |",
+        tr("cases.md.header"),
         "|---|---|---:|---:|---:|---:|:---:|---|",
     ]
 
     def fmt(x: float) -> str:
-        return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.4g}"
+        return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else significant(x)
 
     for row in frame.itertuples():
         if row.inside is None:
             lines.append(f"| {row.case} | {row.note} | — | — | — | — | — | — |")
             continue
+        inside = tr("cases.md.yes") if row.inside else tr("cases.md.no")
         lines.append(
             f"| {row.case} | {row.metric} | {fmt(row.published)} | {fmt(row.sim_median)} | "
-            f"{fmt(row.sim_p05)} | {fmt(row.sim_p95)} | {'yes' if row.inside else '**no**'} | "
-            f"{EVIDENCE_WORDS[Evidence(row.evidence)]} |"
+            f"{fmt(row.sim_p05)} | {fmt(row.sim_p95)} | {inside} | {kind(row.evidence)} |"
         )
     whys = [row for row in frame.itertuples() if isinstance(row.why, str) and row.why]
     if whys:
-        lines += ["", "Why a figure is in sample or holds by construction:", ""]
+        lines += ["", tr("cases.md.why"), ""]
         lines += [f"- {row.case}, {row.metric}: {row.why}" for row in whys]
-    lines += ["", "Sources of the published figures:", ""]
+    lines += ["", tr("cases.md.sources"), ""]
     for row in frame.itertuples():
         if row.source:
             lines.append(f"- {row.case}, {row.metric}: {row.source}")

@@ -102,6 +102,16 @@ def test_every_figure_says_what_it_is_evidence_of(report):
     assert counts["out_of_sample"][0] >= 3
     text = vc.to_markdown(report, seeds=30)
     assert f"out of sample: {counts['out_of_sample'][1]} of {counts['out_of_sample'][0]}" in text
+    from cislab import lang
+
+    lang.set_language("fr")
+    try:  # the report in French: the same counts, in the reader's words
+        text = vc.to_markdown(report, seeds=30)
+    finally:
+        lang.set_language("en")
+    n, inside = counts["out_of_sample"]
+    assert f"hors échantillon : {inside} sur {n} dedans" in text
+    assert "validation face aux résultats publiés" in text
 
 
 def test_a_check_cannot_be_calibrated_and_by_construction_at_once():
