@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,41 +86,68 @@ class Ledger:
         created = abs(math.fsum(self.balances.values()) - math.fsum(self.opening.values()))
         return float(max(gap, created))
 
+    def rows(self) -> Iterator[Entry]:
+        """Every entry as (month, payer, payee, amount, reason), in order."""
+        return zip(self.months, self.payers, self.payees, self.amounts, self.reasons, strict=True)
+
     def total(
         self, payer: str | None = None, payee: str | None = None, reason: str | None = None
     ) -> float:
         """Sum of entries matching every given field."""
-        return float(
-            sum(
-                a
-                for p, q, a, r in zip(
-                    self.payers, self.payees, self.amounts, self.reasons, strict=True
-                )
-                if (payer is None or p == payer)
-                and (payee is None or q == payee)
-                and (reason is None or r == reason)
-            )
-        )
+        return entries_total(self.rows(), payer, payee, reason)
 
     def flows(self, party: str, months: int) -> np.ndarray:
         """Net cash flow of a party per month (in minus out), for IRR."""
-        out = np.zeros(months + 1)
-        for m, p, q, a in zip(self.months, self.payers, self.payees, self.amounts, strict=True):
-            if m > months:
-                continue
-            if q == party:
-                out[m] += a
-            if p == party:
-                out[m] -= a
-        return out
+        return entries_flows(self.rows(), party, months)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "month": np.asarray(self.months, np.int32),
-                "payer": pd.Series(self.payers, dtype="string"),
-                "payee": pd.Series(self.payees, dtype="string"),
-                "amount": np.asarray(self.amounts, np.float64),
-                "reason": pd.Series(self.reasons, dtype="string"),
-            }
+        return entries_frame(self.rows())
+
+
+Entry = tuple[int, str, str, float, str]  # (month, payer, payee, amount, reason)
+
+
+def entries_total(
+    rows: Iterable[Entry], payer: str | None, payee: str | None, reason: str | None
+) -> float:
+    """Sum of the entries matching every given field (a ledger's, or one contract's view)."""
+    return float(
+        sum(
+            a
+            for _m, p, q, a, r in rows
+            if (payer is None or p == payer)
+            and (payee is None or q == payee)
+            and (reason is None or r == reason)
         )
+    )
+
+
+def entries_flows(rows: Iterable[Entry], party: str, months: int) -> np.ndarray:
+    """Net cash flow of a party per month of the entries (in minus out), for IRR."""
+    out = np.zeros(months + 1)
+    for m, p, q, a, _r in rows:
+        if m > months:
+            continue
+        if q == party:
+            out[m] += a
+        if p == party:
+            out[m] -= a
+    return out
+
+
+def entries_frame(rows: Iterable[Entry]) -> pd.DataFrame:
+    """The entries as the `ledger` table."""
+    rows = list(rows)
+
+    def column(i: int) -> list:
+        return [row[i] for row in rows]
+
+    return pd.DataFrame(
+        {
+            "month": np.asarray(column(0), np.int32),
+            "payer": pd.Series(column(1), dtype="string"),
+            "payee": pd.Series(column(2), dtype="string"),
+            "amount": np.asarray(column(3), np.float64),
+            "reason": pd.Series(column(4), dtype="string"),
+        }
+    )

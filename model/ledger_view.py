@@ -11,9 +11,11 @@ stand-alone contract would see, so the contract's outputs keep their meaning.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
-from cislab.model.ledger import Ledger
+from cislab.model.ledger import Entry, Ledger, entries_flows, entries_frame, entries_total
 
 FUNDING_REASONS = frozenset({"contract_funding", "contract_closing"})
 """Transfers between the world and a contract's accounts when it opens and closes: the world's
@@ -65,7 +67,8 @@ class LedgerView:
         self._seen = len(w.amounts)
         return self._entries
 
-    def _rows(self):
+    def rows(self) -> Iterator[Entry]:
+        """This contract's entries, in its own months and party names."""
         w = self.world
         for i in self._sync():
             yield (
@@ -80,37 +83,12 @@ class LedgerView:
         self, payer: str | None = None, payee: str | None = None, reason: str | None = None
     ) -> float:
         """Sum of this contract's entries matching every given field."""
-        return float(
-            sum(
-                a
-                for _m, p, q, a, r in self._rows()
-                if (payer is None or p == payer)
-                and (payee is None or q == payee)
-                and (reason is None or r == reason)
-            )
-        )
+        return entries_total(self.rows(), payer, payee, reason)
 
     def flows(self, party: str, months: int) -> np.ndarray:
         """Net cash flow of a party per month of this contract (in minus out), for IRR."""
-        out = np.zeros(months + 1)
-        for m, p, q, a, _r in self._rows():
-            if m > months:
-                continue
-            if q == party:
-                out[m] += a
-            if p == party:
-                out[m] -= a
-        return out
+        return entries_flows(self.rows(), party, months)
 
     def to_frame(self) -> pd.DataFrame:
         """This contract's entries, in its own months and party names."""
-        rows = list(self._rows())
-        return pd.DataFrame(
-            {
-                "month": np.asarray([r[0] for r in rows], np.int32),
-                "payer": pd.Series([r[1] for r in rows], dtype="string"),
-                "payee": pd.Series([r[2] for r in rows], dtype="string"),
-                "amount": np.asarray([r[3] for r in rows], np.float64),
-                "reason": pd.Series([r[4] for r in rows], dtype="string"),
-            }
-        )
+        return entries_frame(self.rows())
