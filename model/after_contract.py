@@ -47,12 +47,13 @@ from cislab.model.after_outputs import (
     realised,
     territory_map,
 )
-from cislab.model.evidence import Evidence, measured_mean, method_variance_factor, pooled_result
+from cislab.model.evidence import Evidence, measured_mean, method_variance_factor
 from cislab.model.next_contract import (
     NextContract,
     Terms,
     build_unit,
-    observed_creaming,
+    contract_evidence,
+    primary_results,
 )
 from cislab.model.schema import ContractKind, Evaluation, Metric
 from cislab.model.territories import build_graph, draw_territories
@@ -241,30 +242,20 @@ class AfterContract:
         self.evidence.append(item)
 
     def _publish_home_results(self, month: int) -> None:
-        """Each cohort measured by the first contract's evaluator is published, pooled so far."""
+        """Each cohort measured by the first contract's evaluator is published, pooled so far
+        (under the contract's own `evaluation` and `metric`, as the world's facts read them)."""
         model = self.model
-        results = model.evaluator.results
-        if not results:
-            return
-        primary = [r for r in results if r.metric == results[0].metric]
+        primary = primary_results(model)
         if len(primary) == self.seen_results:
             return
         self.seen_results = len(primary)
-        e = model.config.evaluator
-        factor = method_variance_factor(self.method, e.rct_control_share, e.comparison_matches)
         binary = model.config.contract.metric == Metric.binary
-        pooled = pooled_result(primary, self.method, binary, factor)
-        if pooled is None:
+        item = contract_evidence(model, month, 0, 0, self.method, binary, False)
+        if item is None:
             return
-        measured, se, served, counterfactual = pooled
-        self.true_home = sum(r.true_avoided for r in primary) / served
-        self.counterfactual_home = counterfactual
-        creaming = observed_creaming(model)
-        self._publish(
-            Evidence(
-                0, month, self.method, measured, se, served, False, 0, creaming, counterfactual
-            )
-        )
+        self.true_home = sum(r.true_avoided for r in primary) / item.people
+        self.counterfactual_home = item.counterfactual
+        self._publish(item)
 
     def _close_home_contract(self, month: int) -> None:
         """The contract is over: its results are final, its practices stay, investors judge it."""
@@ -391,11 +382,12 @@ class AfterContract:
         t.committed = max(0.0, t.committed - t.people_per_year * self.cost_per_person)
         t.people_per_year = 0.0
 
-    def consider_contract(self, t: Territory, evidence: list[Evidence], wanted: float) -> None:
+    def consider_contract(
+        self, t: Territory, evidence: list[Evidence], wanted: float, facts: ProgrammeFacts
+    ) -> None:
         """A State that wants to try the programme through an outcome-based contract designs
         one; investors, the national programme and the operator decide whether it happens."""
         month = self.model.month
-        facts = self.facts()
         if t.index == 0 and not self.home_closed:
             return
         per_year = min(wanted, self.operator.base_capacity)
@@ -422,13 +414,12 @@ class AfterContract:
                 self.pending_designs[t.index] = design
                 return
         if t.contract_value(terms_facts, evidence, people, 0.0, 0.0) > 0:
-            self._sign(t, per_year, False, evidence, design)
+            self._sign(t, per_year, False, evidence, design, facts)
 
-    def _select_laureates(self, month: int) -> None:
+    def _select_laureates(self, month: int, facts: ProgrammeFacts) -> None:
         """The national programme picks its laureates by value, within its budget and count;
         applicants it turns down may still contract alone if that pays for them."""
         n = self.national.params
-        facts = self.facts()
         for _value, index, per_year in self.national.ranked(self.random):
             t = self.territories[index]
             design = self.pending_designs.pop(index)
@@ -439,9 +430,9 @@ class AfterContract:
             if not self.investors.funds(judged, evidence, people, self.capital_needed(per_year)):
                 continue  # the pool was committed to better-ranked contracts this year
             if self.national.selects(cost):
-                self._sign(t, per_year, True, evidence, design)
+                self._sign(t, per_year, True, evidence, design, facts)
             elif t.contract_value(facts, evidence, people, 0.0, 0.0) > 0:
-                self._sign(t, per_year, False, evidence, design)
+                self._sign(t, per_year, False, evidence, design, facts)
         self.pending_designs = {}
 
     def _sign(
@@ -451,11 +442,11 @@ class AfterContract:
         national: bool,
         evidence: list[Evidence],
         design: Design,
+        facts: ProgrammeFacts,
     ) -> None:
         month = self.model.month
         ledger = self.model.ledger
         years = self.params.next_contract_years
-        facts = self.facts()
         cost = t.transaction_cost(facts)
         n = self.national.params
         start = month + self.structuring_months(t)
@@ -518,7 +509,7 @@ class AfterContract:
         )
         self._decide(month, t.index, "contract", evidence, t, unit.index)
 
-    def _reform(self, month: int) -> None:
+    def _reform(self, month: int, facts: ProgrammeFacts) -> None:
         """A national reform absorbs the programme once enough territories have adopted it."""
         share = self.national.params.reform_share
         if share <= 0 or self.reform_month is not None:
@@ -533,7 +524,7 @@ class AfterContract:
             if t.stage == Stage.idle:
                 wanted = self.params.take_up * t.eligible_per_year
                 per_year = min(wanted, t.free_budget() / self.cost_per_person)
-                if per_year >= self.facts().min_people_per_year:
+                if per_year >= facts.min_people_per_year:
                     self.adopt(t, per_year, evidence, kind="reform")
 
     # ------------------------------------------------------------------ the operator's growth
@@ -545,11 +536,11 @@ class AfterContract:
             if u.live and u.terms.branch and u.stop_month is None and u.start <= month < _end(u)
         )
 
-    def _grow(self, month: int) -> None:
+    def _grow(self, month: int, facts: ProgrammeFacts) -> None:
         demand = max(self._demand_at(m) for m in range(month + 1, month + 13))
         later = any(u.live and u.terms.branch and u.start > month + 12 for u in self.contracts)
         need = demand - self.operator.capacity
-        grant = self.philanthropy.grant(self.facts(), self.published(), need)
+        grant = self.philanthropy.grant(facts, self.published(), need)
         if grant > 0:
             self.model.ledger.pay(month, "philanthropy", "operator", grant, "growth_grant")
             self._decide(month, -1, "grant", self.published(), None, None)
@@ -565,24 +556,24 @@ class AfterContract:
         for t in order:
             intent = t.review(facts, self.held(t))
             if intent is not None:
-                self._carry_out(t, intent)
-        self._select_laureates(month)
-        self._reform(month)
+                self._carry_out(t, intent, facts)
+        self._select_laureates(month, facts)
+        self._reform(month, facts)
         if self.home_closed:
-            self._grow(month)
+            self._grow(month, facts)
         for unit in self.contracts:
             public = unit.terms.kind == ContractKind.public
             if public and unit.live and unit.model is not None and unit.stop_month is None:
                 self._fund_public(unit, month)
 
-    def _carry_out(self, t: Territory, intent: Intent) -> None:
+    def _carry_out(self, t: Territory, intent: Intent, facts: ProgrammeFacts) -> None:
         evidence = list(intent.evidence)
         if intent.kind == "adopt":
             self.adopt(t, intent.per_year, evidence, "adopt")
         elif intent.kind == "drop":
             self.drop(t)
         elif intent.kind == "contract":
-            self.consider_contract(t, evidence, intent.per_year)
+            self.consider_contract(t, evidence, intent.per_year, facts)
 
     def _spread(self, month: int) -> None:
         """Evidence travels one step a year: States learn what their neighbours that run the

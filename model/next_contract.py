@@ -120,32 +120,21 @@ class NextContract:
     def new_evidence(self, month: int, final: bool) -> Evidence | None:
         """Its pooled primary result, when a cohort was measured since the last look."""
         m = self.model
-        if m is None or not m.evaluator.results:
+        if m is None:
             return None
-        primary = m.config.outcome_metrics[0].name
-        results = [r for r in m.evaluator.results if r.metric == primary]
-        if len(results) == self.published and not final:
+        count = len(primary_results(m))
+        if count == self.published and not final:
             return None
-        self.published = len(results)
-        e = m.config.evaluator
-        method = m.config.outcome_metrics[0].evaluation or m.config.contract.evaluation
-        factor = method_variance_factor(method, e.rct_control_share, e.comparison_matches)
-        binary = m.config.outcome_metrics[0].kind == Metric.binary
-        pooled = pooled_result(results, method, binary, factor)
-        if pooled is None:
-            return None
-        effect, se, people, counterfactual = pooled
-        return Evidence(
-            self.terms.territory,
+        self.published = count
+        first = m.config.outcome_metrics[0]
+        return contract_evidence(
+            m,
             month,
-            method,
-            effect,
-            se,
-            people,
-            final,
+            self.terms.territory,
             self.index,
-            observed_creaming(m),
-            counterfactual,
+            first.evaluation or m.config.contract.evaluation,
+            first.kind == Metric.binary,
+            final,
         )
 
     def row(self) -> dict[str, Any]:
@@ -197,6 +186,43 @@ class NextContract:
         return row
 
 
+def primary_results(m: CISModel) -> list[Any]:
+    """A contract's results on its primary metric (the first one measured), so far."""
+    primary = m.config.outcome_metrics[0].name
+    return [r for r in m.evaluator.results if r.metric == primary]
+
+
+def contract_evidence(
+    m: CISModel,
+    month: int,
+    territory: int,
+    unit: int,
+    method: Evaluation,
+    binary: bool,
+    final: bool,
+) -> Evidence | None:
+    """What a contract publishes — the first one or any later one: its pooled primary result
+    under `method`, and the creaming its payer can see; None before anyone was counted."""
+    e = m.config.evaluator
+    factor = method_variance_factor(method, e.rct_control_share, e.comparison_matches)
+    pooled = pooled_result(primary_results(m), method, binary, factor)
+    if pooled is None:
+        return None
+    effect, se, people, counterfactual = pooled
+    return Evidence(
+        territory,
+        month,
+        method,
+        effect,
+        se,
+        people,
+        final,
+        unit,
+        observed_creaming(m),
+        counterfactual,
+    )
+
+
 def observed_creaming(m: CISModel) -> float:
     """1 − mean administrative risk of those enrolled ÷ that of the eligible (payer's data)."""
     enrolled = m.population.enrol_month >= 0
@@ -208,10 +234,9 @@ def observed_creaming(m: CISModel) -> float:
 
 def true_avoided_served(m: CISModel | None) -> float:
     """True avoided events of everyone served in cohorts measured so far (model knowledge)."""
-    if m is None or not m.evaluator.results:
+    if m is None:
         return 0.0
-    primary = m.config.outcome_metrics[0].name
-    return float(sum(r.true_avoided_served for r in m.evaluator.results if r.metric == primary))
+    return float(sum(r.true_avoided_served for r in primary_results(m)))
 
 
 def unit_seed(world_seed: int, index: int) -> int:
