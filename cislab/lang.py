@@ -1,10 +1,10 @@
 """The language of everything a person reads outside the game: CLI tables, messages, figures,
 reports. One catalogue (`cislab/i18n/cli.<lang>.json`) and Babel for every number.
 
-Why a module of its own, mirroring `cislab.game.i18n` rather than importing it: the CLI and the
-experiment figures must not load the game package, but they keep its conventions — the same JSON
-layout (`{"fr": {...}}`, pygame_gui's), keys not strings in code, and `CISLAB_I18N_STRICT=1`
-(set by the tests) turning a missing key into an error instead of an English fallback.
+Why a module of its own beside `cislab.game.i18n`: the CLI and the experiment figures must not
+load the game package. Both look their keys up through `cislab.catalogue` (the same JSON layout,
+the same English fallback, `CISLAB_I18N_STRICT=1` making a missing key an error); each keeps its
+own current language.
 Why Babel: thousands separators, decimal commas, currency placement ("1 234 € " / "€1,234") and
 percent spacing differ by locale; a maintained CLDR library gets them right where hand-written
 `replace(",", " ")` does not.
@@ -14,15 +14,17 @@ Data files never go through here: their column names stay stable identifiers.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.numbers import format_compact_currency, format_scientific, parse_pattern
+
+from cislab.catalogue import Catalogue
+from cislab.catalogue import MissingTranslation as MissingTranslation  # re-exported
+from cislab.catalogue import strict as strict  # re-exported
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 LANGS = ("fr", "en")
@@ -33,8 +35,7 @@ NA = "—"
 _current = DEFAULT_LANG
 
 
-class MissingTranslation(KeyError):
-    """A key used by the CLI is absent from a translation file."""
+_CATALOGUE = Catalogue(I18N_DIR, "cli")
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> str:
@@ -66,29 +67,18 @@ def language() -> str:
     return _current
 
 
-@cache
 def table(lang: str) -> dict[str, str]:
     """All keys of one language."""
-    path = I18N_DIR / f"cli.{lang}.json"
-    return json.loads(path.read_text(encoding="utf-8"))[lang]
-
-
-def strict() -> bool:
-    return os.environ.get("CISLAB_I18N_STRICT", "") == "1"
+    return _CATALOGUE.table(lang)
 
 
 def has(key: str) -> bool:
-    return key in table(_current)
+    return _CATALOGUE.has(_current, key)
 
 
 def tr(key: str, **values: object) -> str:
     """The text for `key` in the current language, with `{name}` fields filled."""
-    text = table(_current).get(key)
-    if text is None:
-        if strict():
-            raise MissingTranslation(f"{key} ({_current})")
-        text = table(DEFAULT_LANG).get(key, key)
-    return text.format(**values) if values else text
+    return _CATALOGUE.tr(_current, key, **values)
 
 
 def text_of(bilingual: object, fallback: str = "") -> str:

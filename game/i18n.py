@@ -9,10 +9,11 @@ The files keep pygame_gui's layout (`{"fr": {...}}`) so they could also be given
 
 from __future__ import annotations
 
-import json
-import os
-from functools import cache
 from pathlib import Path
+
+from cislab.catalogue import Catalogue
+from cislab.catalogue import MissingTranslation as MissingTranslation  # re-exported
+from cislab.catalogue import strict as strict  # re-exported
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 LANGS = ("fr", "en")
@@ -21,15 +22,12 @@ DEFAULT_LANG = "en"
 _current = DEFAULT_LANG
 
 
-class MissingTranslation(KeyError):
-    """A key used by the game is absent from a translation file."""
+_CATALOGUE = Catalogue(I18N_DIR, "game")
 
 
-@cache
 def table(lang: str) -> dict[str, str]:
     """All keys of one language."""
-    path = I18N_DIR / f"game.{lang}.json"
-    return json.loads(path.read_text(encoding="utf-8"))[lang]
+    return _CATALOGUE.table(lang)
 
 
 def set_language(lang: str) -> None:
@@ -43,19 +41,10 @@ def language() -> str:
     return _current
 
 
-def strict() -> bool:
-    return os.environ.get("CISLAB_I18N_STRICT", "") == "1"
-
-
 def has(key: str) -> bool:
-    return key in table(_current)
+    return _CATALOGUE.has(_current, key)
 
 
 def tr(key: str, **values: object) -> str:
     """The text for `key` in the current language, with `{name}` fields filled."""
-    text = table(_current).get(key)
-    if text is None:
-        if strict():
-            raise MissingTranslation(f"{key} ({_current})")
-        text = table(DEFAULT_LANG).get(key, key)
-    return text.format(**values) if values else text
+    return _CATALOGUE.tr(_current, key, **values)
