@@ -202,12 +202,7 @@ def compare_figure(
             if "median_lo" in row and np.isfinite(row["median_lo"]):
                 ax.plot([row["median_lo"], row["median_hi"]], [y, y], color=color, lw=4.5)
             ax.plot(row["median"], y, "o", color="white", mec=color, ms=6)
-        ax.set_yticks(ypos, [_wrap(n) for n in names], fontsize="small")
-        if ax.get_subplotspec().colspan.start > 0:  # design names once per row of panels
-            ax.tick_params(labelleft=False)
-        ax.set_title(_panel_title(metric, currency), fontsize="small")
-        ax.grid(axis="x", alpha=0.3)
-        ax.set_ylim(-0.6, len(designs) - 0.4)
+        _design_panel(ax, ypos, names, metric, currency)
         _readable_axis(ax, sub[["q05", "q95"]].to_numpy(dtype=float), metric, currency)
     key = "figure.compare_title" if len(designs) > 1 else "figure.run_title"
     fig.suptitle(lang.tr(key), fontsize="medium")
@@ -240,17 +235,23 @@ def difference_figure(
             if np.isfinite(row["delta_lo"]):
                 ax.plot([row["delta_lo"], row["delta_hi"]], [y, y], color="#1f4e9c", lw=4.5)
             ax.plot(row["delta_median"], y, "o", color="white", mec="#1f4e9c", ms=6)
-        ax.set_yticks(ypos, [_wrap(labels.get(d, d)) for d in designs], fontsize="small")
-        if ax.get_subplotspec().colspan.start > 0:
-            ax.tick_params(labelleft=False)
-        ax.set_title(_panel_title(metric, currency), fontsize="small")
-        ax.grid(axis="x", alpha=0.3)
-        ax.set_ylim(-0.6, len(designs) - 0.4)
+        _design_panel(ax, ypos, [labels.get(d, d) for d in designs], metric, currency)
         span = sub[["delta_q05", "delta_q95"]].to_numpy(dtype=float)
         _readable_axis(ax, np.append(span, 0.0), metric, currency)
     base = labels.get(baseline, baseline)
     fig.suptitle(lang.tr("figure.difference_title", baseline=base), fontsize="medium")
     return light(fig)
+
+
+def _design_panel(ax, ypos: np.ndarray, names: Sequence[str], metric: str, currency: str) -> None:
+    """A panel with one row per design: its names (once per row of panels), its title with the
+    indicator, unit and direction, a light grid."""
+    ax.set_yticks(ypos, [_wrap(n) for n in names], fontsize="small")
+    if ax.get_subplotspec().colspan.start > 0:  # design names once per row of panels
+        ax.tick_params(labelleft=False)
+    ax.set_title(_panel_title(metric, currency), fontsize="small")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_ylim(-0.6, len(names) - 0.4)
 
 
 def _panel_title(metric: str, currency: str) -> str:
