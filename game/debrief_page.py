@@ -61,24 +61,26 @@ def answer_text(key: str, value: Any) -> str:
     return tr(f"ui.{value}")
 
 
+def incident_text(inc: debrief.Incident, result: RunResult, base: Scenario) -> str:
+    """One incident in the session's language, as the screen and the exported page say it."""
+    line = tr(
+        f"incident.{inc.kind}",
+        month=inc.month,
+        value=fmt.num(inc.value, 3),
+        money=fmt.money(inc.value, base.meta.currency),
+        share=fmt.pct(inc.value),
+        ratio=fmt.pct(result.summary.get("inflated_ratio")),
+        payer=payer.sentence_start(base),
+        cause=headlines.cause(inc.cause, base, brief=True) if inc.cause else "",
+    )
+    if inc.faded:
+        line += tr("incident.faded", final=fmt.num(inc.final, 3))
+    return line
+
+
 def incident_lines(result: RunResult, base: Scenario) -> list[str]:
     """The debrief's incidents as plain lines (the screen shows the same)."""
-    lines = []
-    for inc in debrief.incidents(result):
-        line = tr(
-            f"incident.{inc.kind}",
-            month=inc.month,
-            value=fmt.num(inc.value, 3),
-            money=fmt.money(inc.value, base.meta.currency),
-            share=fmt.pct(inc.value),
-            ratio=fmt.pct(result.summary.get("inflated_ratio")),
-            payer=payer.sentence_start(base),
-            cause=headlines.cause(inc.cause, base, brief=True) if inc.cause else "",
-        )
-        if inc.faded:
-            line += tr("incident.faded", final=fmt.num(inc.final, 3))
-        lines.append(plain(line))
-    return lines
+    return [plain(incident_text(inc, result, base)) for inc in debrief.incidents(result)]
 
 
 def terms(result: RunResult, base: Scenario) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ from cislab.game import (
     predictions,
     worker,
 )
-from cislab.game.debrief_page import answer_text, quote_note, team_name
+from cislab.game.debrief_page import answer_text, incident_text, quote_note, team_name
 from cislab.game.i18n import tr
 from cislab.game.scenes.base import Rect, Scene
 from cislab.game.scenes.registry import make
@@ -572,19 +572,7 @@ class DebriefScene(Scene):
         lines = [f"<b>{tr('debrief.incidents')}</b>"]
         base = self.session.base
         for inc in self.incidents:
-            line = tr(
-                f"incident.{inc.kind}",
-                month=inc.month,
-                value=fmt.num(inc.value, 3),
-                money=fmt.money(inc.value, base.meta.currency),
-                share=fmt.pct(inc.value),
-                ratio=fmt.pct(self.result.summary.get("inflated_ratio")),
-                payer=payer.sentence_start(base),
-                cause=headlines.cause(inc.cause, base, brief=True) if inc.cause else "",
-            )
-            if inc.faded:
-                line += tr("incident.faded", final=fmt.num(inc.final, 3))
-            lines.append(line)
+            lines.append(incident_text(inc, self.result, base))
         if len(lines) == 1:
             lines.append(tr("debrief.no_incident"))
         lines.append(f"<i>{tr('debrief.index_meanings')}</i>")
