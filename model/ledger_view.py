@@ -35,6 +35,9 @@ class LedgerView:
         self.offset = int(month_offset)
         self._entries: list[int] = []  # indices of this contract's entries in the world ledger
         self._seen = 0
+        # What each party paid out, summed in entry order as its entries are indexed: "what
+        # did the payer spend" is asked every month, and must not rescan every entry each time.
+        self._paid_by: dict[str, float] = {}
 
     def account(self, party: str) -> str:
         """The world's account of a party of this contract."""
@@ -64,6 +67,8 @@ class LedgerView:
         for i in range(self._seen, len(w.amounts)):
             if (owns(w.payers[i]) or owns(w.payees[i])) and (w.reasons[i] not in FUNDING_REASONS):
                 self._entries.append(i)
+                payer = self.party(w.payers[i])
+                self._paid_by[payer] = self._paid_by.get(payer, 0) + w.amounts[i]
         self._seen = len(w.amounts)
         return self._entries
 
@@ -83,6 +88,9 @@ class LedgerView:
         self, payer: str | None = None, payee: str | None = None, reason: str | None = None
     ) -> float:
         """Sum of this contract's entries matching every given field."""
+        if payer is not None and payee is None and reason is None:
+            self._sync()  # the same sum, in the same order, kept as entries arrive
+            return float(self._paid_by.get(payer, 0))
         return entries_total(self.rows(), payer, payee, reason)
 
     def flows(self, party: str, months: int) -> np.ndarray:

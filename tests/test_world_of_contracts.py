@@ -163,3 +163,9 @@ def test_later_contracts_pay_through_the_worlds_one_ledger(seed):
         "economy",
     }
     assert not own["reason"].isin(["contract_funding", "contract_closing"]).any()
+    # what a party paid out, kept as entries arrive, is the sum over its entries
+    from cislab.model.ledger import entries_total
+
+    view = unit.model.ledger
+    for party in ("state", "investor", "operator"):
+        assert view.total(payer=party) == entries_total(view.rows(), party, None, None)
