@@ -60,11 +60,22 @@ def wait(driver, script: str, what: str, timeout: float = WAIT):
 
 
 def click(driver, css: str) -> None:
+    """Click the element `css` names. The client redraws its page when any device's news
+    arrives (another phone joining, say), so an element found a moment ago may be gone: find it
+    again and click the new one, for as long as a wait lasts."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
-    element = driver.find_element(By.CSS_SELECTOR, css)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+    end = time.monotonic() + WAIT
+    while True:
+        element = driver.find_element(By.CSS_SELECTOR, css)
+        try:
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            element.click()
+            return
+        except StaleElementReferenceException:
+            if time.monotonic() > end:
+                raise
 
 
 def choose(driver, name: str, value: str) -> None:
